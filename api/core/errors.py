@@ -1,0 +1,201 @@
+"""One error type. Every failure leaves the API as RFC 9457 ``application/problem+json``."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.core.context import request_id_var
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://peyvand.dev/problems/"
+
+
+class AppError(Exception):
+    """Base of every error the API reports on purpose; subclasses fix status, type and title."""
+
+    status: ClassVar[int] = 400
+    type: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+
+class Unauthorized(AppError):
+    status, type, title = 401, "unauthorized", "Authentication required"
+
+    def __init__(self, detail: str | None = None, **kw: Any) -> None:
+        kw.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(detail, **kw)
+
+
+class Forbidden(AppError):
+    status, type, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(AppError):
+    status, type, title = 404, "not-found", "Not found"
+
+
+class MethodNotAllowed(AppError):
+    status, type, title = 405, "method-not-allowed", "Method not allowed"
+
+
+class Conflict(AppError):
+    status, type, title = 409, "conflict", "Conflict"
+
+
+class IdempotencyConflict(Conflict):
+    type, title = "idempotency-conflict", "Idempotency key reused"
+
+
+class PreconditionFailed(AppError):
+    status, type, title = 412, "precondition-failed", "Precondition failed"
+
+
+class PayloadTooLarge(AppError):
+    status, type, title = 413, "payload-too-large", "Request body too large"
+
+
+class UnsupportedMediaType(AppError):
+    status, type, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+class ValidationFailed(AppError):
+    status, type, title = 422, "validation-error", "Invalid request"
+
+    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail, extra={"errors": errors or []})
+
+
+class RateLimited(AppError):
+    status, type, title = 429, "rate-limited", "Too many requests"
+
+    def __init__(self, retry_after: int, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
+
+
+class Locked(RateLimited):
+    type, title = "account-locked", "Too many failed logins"
+
+
+class InternalError(AppError):
+    status, type, title = 500, "internal-error", "Internal server error"
+
+
+class ServiceUnavailable(AppError):
+    status, type, title = 503, "unavailable", "Service unavailable"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error response carries them."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def problem_response(
+    status: int,
+    type_: str,
+    title: str,
+    detail: str | None,
+    *,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + type_,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    rid = request_id_var.get()
+    if rid:
+        body["request_id"] = rid
+    body.update(extra or {})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def render(error: AppError, instance: str | None = None) -> JSONResponse:
+    return problem_response(
+        error.status, error.type, error.title, error.detail,
+        instance=instance, headers=error.headers, extra=error.extra,
+    )
+
+
+_STATUS_ERRORS: dict[int, type[AppError]] = {
+    cls.status: cls
+    for cls in (Unauthorized, Forbidden, NotFound, MethodNotAllowed, PayloadTooLarge,
+                UnsupportedMediaType, ValidationFailed, ServiceUnavailable)
+}
+
+
+def _clean_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    cleaned = []
+    for err in exc.errors():
+        item = {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": err.get("type", "")}
+        cleaned.append(item)
+    return cleaned
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        return render(exc, request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return render(
+            ValidationFailed("The request is not valid.", errors=_clean_validation_errors(exc)),
+            request.url.path,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        spa = getattr(request.app.state, "spa_fallback", None)
+        if exc.status_code == 404 and spa is not None:
+            page = spa(request)
+            if page is not None:
+                return page  # type: ignore[no-any-return]
+        cls = _STATUS_ERRORS.get(exc.status_code)
+        headers = dict(exc.headers or {})
+        if cls is not None:
+            err = cls(str(exc.detail) if exc.detail and exc.detail != cls.title else None)
+            err.headers.update(headers)
+            return render(err, request.url.path)
+        return problem_response(
+            exc.status_code, f"http-{exc.status_code}", str(exc.detail), None,
+            instance=request.url.path, headers=headers,
+        )
+
+
+def responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the errors an operation can answer with."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for cls in errors:
+        # The problem+json body is attached to every 4xx/5xx by api.core.openapi.
+        out[cls.status] = {"description": cls.title}
+    return out

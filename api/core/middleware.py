@@ -1,0 +1,130 @@
+"""The outermost layer: request ids, access logs, metrics, body limits, security headers and the
+last-resort 500 problem. Pure ASGI so streaming responses pass through untouched."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+import structlog
+from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.core.context import request_id_var
+from api.core.errors import InternalError, render
+from api.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+access_log = structlog.get_logger("peyvand.access")
+error_log = structlog.get_logger("peyvand.errors")
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+SPA_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+    "object-src 'none'"
+)
+# Swagger UI loads its assets from a CDN; the docs page gets a CSP that allows exactly that.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "frame-ancestors 'none'; object-src 'none'"
+)
+
+
+def _route_name(scope: Scope) -> str:
+    route = scope.get("route")
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
+    return str(path) if path else "unmatched"
+
+
+class CoreMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, hsts: bool) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        incoming = headers.get("x-request-id", "")
+        request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status_holder: dict[str, Any] = {"status": 500, "started": False}
+        path = scope.get("path", "")
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                status_holder["started"] = True
+                raw = list(message.get("headers", []))
+                raw.extend(self._security_headers(path, raw))
+                raw.append((b"x-request-id", request_id.encode()))
+                message["headers"] = raw
+            await send(message)
+
+        try:
+            declared = headers.get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+                response = render(_too_large(self.max_body_bytes), path)
+                await response(scope, receive, send_wrapper)
+                return
+            await self.app(scope, self._limited(receive), send_wrapper)
+        except Exception:
+            error_log.exception("unhandled_error", path=path, method=scope.get("method"))
+            if not status_holder["started"]:
+                response = render(InternalError("An unexpected error occurred; it has been logged."), path)
+                await response(scope, receive, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = _route_name(scope)
+            method = scope.get("method", "")
+            HTTP_REQUESTS.labels(method, route, str(status_holder["status"])).inc()
+            HTTP_LATENCY.labels(method, route).observe(elapsed)
+            if path not in ("/health", "/metrics"):
+                access_log.info(
+                    "request", method=method, path=path, route=route,
+                    status=status_holder["status"], duration_ms=round(elapsed * 1000, 2),
+                )
+            request_id_var.reset(token)
+
+    def _limited(self, receive: Receive) -> Receive:
+        seen = 0
+        limit = self.max_body_bytes
+
+        async def wrapped() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    # FastAPI passes HTTPException through body parsing; the handler makes it a 413 problem.
+                    raise HTTPException(status_code=413, detail=_too_large(limit).detail)
+            return message
+
+        return wrapped
+
+    def _security_headers(self, path: str, existing: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        present = {k.lower() for k, _ in existing}
+        out = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        if b"content-security-policy" not in present:
+            csp = DOCS_CSP if path.startswith("/api/docs") else SPA_CSP
+            out.append((b"content-security-policy", csp.encode()))
+        if self.hsts:
+            out.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+        return out
+
+
+def _too_large(limit: int) -> Any:
+    from api.core.errors import PayloadTooLarge
+
+    return PayloadTooLarge(f"The request body is larger than {limit} bytes.")

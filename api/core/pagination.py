@@ -1,0 +1,174 @@
+"""Keyset pagination with opaque cursors, and the ``sort=`` parameter, for every list endpoint.
+
+A cursor carries the sort key of the last row returned; the next page starts strictly after it with a
+row-value comparison the index can seek to, so every page costs the same at any depth."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.errors import ValidationFailed
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; null at the end")
+    total: int | None = Field(None, description="Present when `include_total=true`")
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+    include_total: bool
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 50,
+    cursor: Annotated[str | None, Query(max_length=1000, description="Opaque cursor from `next_cursor`")] = None,
+    include_total: Annotated[bool, Query(description="Also count all matching rows")] = False,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor, include_total=include_total)
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """A sort order: columns (the last must be unique, usually the id) and their directions."""
+
+    name: str
+    columns: tuple[ColumnElement[Any], ...]
+    descending: bool
+
+
+def parse_sort(value: str | None, allowed: Mapping[str, ColumnElement[Any]], tiebreak: ColumnElement[Any],
+               default: str) -> SortKey:
+    """``sort=name`` or ``sort=-name`` from a documented set; the id breaks ties."""
+    raw = value or default
+    descending = raw.startswith("-")
+    name = raw.lstrip("-")
+    if name not in allowed:
+        raise ValidationFailed(
+            f"Cannot sort by {name!r}.",
+            errors=[{"loc": ["query", "sort"], "msg": f"use one of: {', '.join(sorted(allowed))}",
+                     "type": "value_error"}],
+        )
+    col = allowed[name]
+    columns = (col,) if col is tiebreak else (col, tiebreak)
+    return SortKey(name=raw, columns=columns, descending=descending)
+
+
+def _encode_value(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return {"dt": v.isoformat()}
+    if isinstance(v, date):
+        return {"d": v.isoformat()}
+    if isinstance(v, uuid.UUID):
+        return {"u": str(v)}
+    if isinstance(v, Decimal):
+        return {"n": str(v)}
+    return v
+
+
+def _decode_value(v: Any) -> Any:
+    if isinstance(v, dict) and len(v) == 1:
+        (kind, raw), = v.items()
+        if kind == "dt":
+            return datetime.fromisoformat(raw)
+        if kind == "d":
+            return date.fromisoformat(raw)
+        if kind == "u":
+            return uuid.UUID(raw)
+        if kind == "n":
+            return Decimal(raw)
+    return v
+
+
+def encode_cursor(sort: SortKey, values: Sequence[Any]) -> str:
+    raw = json.dumps({"s": sort.name, "v": [_encode_value(v) for v in values]}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(sort: SortKey, cursor: str) -> list[Any]:
+    bad = ValidationFailed(
+        "The cursor is not valid for this list.",
+        errors=[{"loc": ["query", "cursor"], "msg": "invalid or stale cursor", "type": "value_error"}],
+    )
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        values = [_decode_value(v) for v in data["v"]]
+    except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise bad from None
+    if data.get("s") != sort.name or len(values) != len(sort.columns):
+        raise bad
+    return values
+
+
+def _after(sort: SortKey, values: list[Any]) -> ColumnElement[bool]:
+    cols = sort.columns
+    if len(cols) == 1:
+        return cols[0] < values[0] if sort.descending else cols[0] > values[0]
+    if values[0] is None:
+        # NULLs sort last ascending / first descending in PostgreSQL; compare the tiebreak within them.
+        rest = cols[-1] < values[-1] if sort.descending else cols[-1] > values[-1]
+        if sort.descending:
+            return or_(and_(cols[0].is_(None), rest), cols[0].is_not(None))
+        return and_(cols[0].is_(None), rest)
+    row = tuple_(*cols)
+    after = row < tuple_(*values) if sort.descending else row > tuple_(*values)
+    if sort.descending or not _nullable(cols[0]):
+        return after
+    return or_(after, cols[0].is_(None))
+
+
+def _nullable(column: ColumnElement[Any]) -> bool:
+    return bool(getattr(getattr(column, "expression", column), "nullable", True))
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[Any],
+    sort: SortKey,
+    params: PageParams,
+    *,
+    scalars: bool = True,
+) -> tuple[list[Any], str | None, int | None]:
+    """Run ``stmt`` one page at a time. Returns rows, the next cursor and (on request) the total."""
+    total = None
+    if params.include_total:
+        total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    paged = stmt
+    if params.cursor:
+        paged = paged.where(_after(sort, decode_cursor(sort, params.cursor)))
+    order = [c.desc() if sort.descending else c.asc() for c in sort.columns]
+    paged = paged.order_by(*order).limit(params.limit + 1)
+    result = await session.execute(paged)
+    rows = list(result.scalars().all() if scalars else result.all())
+    next_cursor = None
+    if len(rows) > params.limit:
+        rows = rows[: params.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(sort, [_value_of(last, c) for c in sort.columns])
+    return rows, next_cursor, total
+
+
+def _value_of(row: Any, column: ColumnElement[Any]) -> Any:
+    key = getattr(column, "key", None) or getattr(column, "name", None)
+    if hasattr(row, "_mapping"):
+        return row._mapping[key]
+    return getattr(row, str(key))

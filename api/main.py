@@ -1,0 +1,87 @@
+"""create_app(): routers, middleware, error handlers — nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from arq import create_pool
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+from redis.asyncio import Redis
+
+from api.audit.router import router as audit_router
+from api.auth.router import router as auth_router
+from api.core.db import create_engine, create_sessionmaker
+from api.core.errors import install_error_handlers
+from api.core.idempotency import IdempotencyMiddleware
+from api.core.middleware import CoreMiddleware
+from api.core.openapi import install_openapi
+from api.core.queue import redis_settings
+from api.core.settings import Settings, get_settings
+from api.core.spa import mount_spa
+from api.system.router import router as system_router
+from api.users.router import router as users_router
+
+API_PREFIX = "/api/v1"
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not settings.database_url or not settings.redis_url:
+            raise RuntimeError("DATABASE_URL and REDIS_URL must be resolved before the app starts")
+        engine = create_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.redis = Redis.from_url(settings.redis_url)
+        app.state.arq = await create_pool(redis_settings(settings.redis_url))
+        try:
+            yield
+        finally:
+            await app.state.arq.aclose()
+            await app.state.redis.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Peyvand CRM API",
+        version="1.0.0",
+        summary="Customers, touchpoints, sales, campaigns and webhooks — the Peyvand CRM.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, users_router, audit_router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(system_router)
+    install_error_handlers(app)
+    install_openapi(app)
+
+    app.add_middleware(IdempotencyMiddleware, ttl_hours=settings.idempotency_ttl_hours)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed"],
+            max_age=600,
+        )
+    app.add_middleware(CoreMiddleware, max_body_bytes=settings.max_body_bytes, hsts=settings.behind_tls)
+    mount_spa(app, settings.spa_dir or Path(__file__).resolve().parent.parent / "frontend" / "dist")
+    return app
