@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,10 @@ def _first_admin(settings: Settings) -> str:
     return f"Log in as {email} with password {password}  (shown once: write it down)"
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_migrate(args: argparse.Namespace) -> None:
     from api.core.migrate import upgrade
 
@@ -87,19 +92,25 @@ def cmd_run(args: argparse.Namespace) -> None:
         async def main() -> None:
             worker = create_worker(settings, handle_signals=False)
             worker_task = asyncio.create_task(worker.async_run())
-            serve = asyncio.create_task(server.serve())
-            while not server.started and not serve.done():
-                await asyncio.sleep(0.05)
-            if server.started:
-                print(f"\n  Peyvand CRM is running at {url}\n  {login_hint}\n  Stop with Ctrl-C.\n",
-                      flush=True)
-            await serve
-            worker_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker_task
-            await worker.close()
+            try:
+                serve = asyncio.create_task(server.serve())
+                while not server.started and not serve.done():  # noqa: ASYNC110 - uvicorn exposes a flag only
+                    await asyncio.sleep(0.05)
+                if server.started:
+                    print(f"\n  Peyvand CRM is running at {url}\n  {login_hint}\n  Stop with Ctrl-C.\n",
+                          flush=True)
+                await serve
+            finally:
+                worker_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker_task
+                await worker.close()
 
-        asyncio.run(main())
+        # Uvicorn re-raises the signal that stopped it; SIGTERM then ends like Ctrl-C, through the
+        # clean-up below, instead of killing the process with the embedded servers still running.
+        signal.signal(signal.SIGTERM, _interrupt)
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(main())
     finally:
         if services:
             services.stop()

@@ -21,7 +21,7 @@ async def purge_auth_sessions(ctx: dict[str, Any]) -> int:
         result = await session.execute(
             delete(AuthSession).where((AuthSession.expires_at < cutoff) | (AuthSession.revoked_at < cutoff))
         )
-        return int(result.rowcount or 0)
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 CRON_JOBS = [cron(purge_auth_sessions, hour={3}, minute={17}, second={0}, unique=True)]

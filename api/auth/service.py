@@ -30,13 +30,13 @@ _SESSION_LOOKUP = text(f"""
 SELECT u.id AS user_id, u.role, u.team_id, u.email, s.id AS session_id, {_TEAM_IDS}
 FROM auth_session s JOIN "user" u ON u.id = s.user_id
 WHERE s.token_hash = :h AND s.revoked_at IS NULL AND s.expires_at > now() AND u.is_active
-""")
+""")  # noqa: S608 - constant SQL; the credential is the bound :h
 _KEY_LOOKUP = text(f"""
 SELECT u.id AS user_id, u.role, u.team_id, u.email, k.id AS key_id, k.scopes, k.last_used_at, {_TEAM_IDS}
 FROM api_key k JOIN "user" u ON u.id = k.user_id
 WHERE k.key_hash = :h AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
   AND u.is_active
-""")
+""")  # noqa: S608 - constant SQL; the credential is the bound :h
 
 
 async def login(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from redis.asyncio import Redis
@@ -22,18 +22,30 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    settings: Settings = request.app.state.settings
+    return settings
 
 
-def get_redis(request: Request) -> Redis:
-    return request.app.state.redis  # type: ignore[no-any-return]
+def get_redis(request: Request) -> Redis[Any]:
+    redis: Redis[Any] = request.app.state.redis
+    return redis
 
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
-RedisClient = Annotated[Redis, Depends(get_redis)]
+RedisClient = Annotated["Redis[Any]", Depends(get_redis)]
 Pagination = Annotated[PageParams, Depends(page_params)]
-IfMatch = Annotated[
-    str | None,
-    Header(alias="If-Match", description="ETag from a previous read; the write fails with 412 if stale"),
-]
+
+
+def get_if_match(
+    if_match: Annotated[
+        str | None,
+        Header(alias="If-Match", description="ETag from a previous read; the write fails with 412 if stale"),
+    ] = None,
+) -> str | None:
+    # Wrapped in a dependency so routes can declare ``if_match: IfMatch`` without a default and the
+    # header still stays optional (a bare ``Annotated[..., Header()]`` without a default is required).
+    return if_match
+
+
+IfMatch = Annotated[str | None, Depends(get_if_match)]

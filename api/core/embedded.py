@@ -28,8 +28,10 @@ class EmbeddedServices:
 
         pg_dir = self.data_dir / "pg"
         pg_dir.parent.mkdir(parents=True, exist_ok=True)
-        self._pg = pgserver.get_server(pg_dir, cleanup_mode="stop")
-        exists = self._pg.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+        self._pg = pgserver.get_server(pg_dir, cleanup_mode="stop")  # type: ignore[attr-defined]
+        if not database.isidentifier():
+            raise ValueError(f"bad database name {database!r}")
+        exists = self._pg.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608
         if "(1 row)" not in exists:
             self._pg.psql(f'CREATE DATABASE "{database}";')
         uri: str = self._pg.get_uri(database)

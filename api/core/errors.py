@@ -179,7 +179,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and spa is not None:
             page = spa(request)
             if page is not None:
-                return page  # type: ignore[no-any-return]
+                return page
         cls = _STATUS_ERRORS.get(exc.status_code)
         headers = dict(exc.headers or {})
         if cls is not None:

@@ -66,7 +66,7 @@ class IdempotencyMiddleware:
             body = await _read_body(receive)
         except ValueError:
             err: AppError = ValidationFailed(
-                "Idempotency-Key must be 1–255 printable ASCII characters.",
+                "Idempotency-Key must be 1-255 printable ASCII characters.",
                 errors=[{"loc": ["header", "Idempotency-Key"], "msg": "invalid key", "type": "value_error"}],
             )
             await render(err, path)(scope, receive, send)
@@ -189,6 +189,6 @@ async def _read_body(receive: Receive) -> bytes:
 
 async def purge_expired(session: Any) -> int:
     result = await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < utcnow()))
-    return int(result.rowcount or 0)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -52,3 +52,6 @@ def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
         lg.propagate = True
     # Our middleware writes one access line per request, with the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # arq logs every cron tick at INFO; keep its warnings and errors (failed jobs) only.
+    if root.level > logging.DEBUG:
+        logging.getLogger("arq.worker").setLevel(logging.WARNING)

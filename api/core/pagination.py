@@ -19,10 +19,12 @@ from fastapi import Query
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from api.core.errors import ValidationFailed
 
 T = TypeVar("T")
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 MAX_LIMIT = 200
 
 
@@ -52,12 +54,11 @@ class SortKey:
     """A sort order: columns (the last must be unique, usually the id) and their directions."""
 
     name: str
-    columns: tuple[ColumnElement[Any], ...]
+    columns: tuple[Column, ...]
     descending: bool
 
 
-def parse_sort(value: str | None, allowed: Mapping[str, ColumnElement[Any]], tiebreak: ColumnElement[Any],
-               default: str) -> SortKey:
+def parse_sort(value: str | None, allowed: Mapping[str, Column], tiebreak: Column, default: str) -> SortKey:
     """``sort=name`` or ``sort=-name`` from a documented set; the id breaks ties."""
     raw = value or default
     descending = raw.startswith("-")
@@ -136,7 +137,7 @@ def _after(sort: SortKey, values: list[Any]) -> ColumnElement[bool]:
     return or_(after, cols[0].is_(None))
 
 
-def _nullable(column: ColumnElement[Any]) -> bool:
+def _nullable(column: Column) -> bool:
     return bool(getattr(getattr(column, "expression", column), "nullable", True))
 
 
@@ -167,7 +168,7 @@ async def paginate(
     return rows, next_cursor, total
 
 
-def _value_of(row: Any, column: ColumnElement[Any]) -> Any:
+def _value_of(row: Any, column: Column) -> Any:
     key = getattr(column, "key", None) or getattr(column, "name", None)
     if hasattr(row, "_mapping"):
         return row._mapping[key]

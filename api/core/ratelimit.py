@@ -13,7 +13,7 @@ from api.core.errors import RateLimited
 from api.core.settings import Settings
 
 
-async def hit(redis: Redis, bucket: str, client: str, limit: int, window_seconds: int = 60) -> None:
+async def hit(redis: Redis[Any], bucket: str, client: str, limit: int, window_seconds: int = 60) -> None:
     """Count one request of ``client`` in ``bucket``; raise ``RateLimited`` past ``limit`` per window."""
     now = int(time.time())
     window = now // window_seconds
