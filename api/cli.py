@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +125,9 @@ def cmd_api(args: argparse.Namespace) -> None:
     if not settings.database_url or not settings.redis_url:
         sys.exit("peyvand api needs DATABASE_URL and REDIS_URL (use 'peyvand run' for the all-in-one mode)")
     configure_logging(settings.log_level, settings.log_json)
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker process keeps its metrics in files here; /metrics adds them up.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="peyvand-metrics-")
     uvicorn.run("api.asgi:app", host=settings.host, port=settings.port, workers=args.workers,
                 log_config=None, access_log=False, proxy_headers=True)
 

@@ -18,4 +18,6 @@ JOB_DURATION = Histogram(
     ["job"],
     buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300),
 )
-WORKER_HEARTBEAT = Gauge("peyvand_worker_heartbeat_timestamp_seconds", "Last worker heartbeat")
+WORKER_HEARTBEAT = Gauge(
+    "peyvand_worker_heartbeat_timestamp_seconds", "Last worker heartbeat", multiprocess_mode="max"
+)

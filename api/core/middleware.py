@@ -62,7 +62,7 @@ class CoreMiddleware:
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
                 raw = list(message.get("headers", []))
-                raw.extend(self._security_headers(path, raw))
+                raw.extend(self._security_headers(path, scope.get("scheme", "http"), raw))
                 raw.append((b"x-request-id", request_id.encode()))
                 message["headers"] = raw
             await send(message)
@@ -108,7 +108,9 @@ class CoreMiddleware:
 
         return wrapped
 
-    def _security_headers(self, path: str, existing: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    def _security_headers(
+        self, path: str, scheme: str, existing: list[tuple[bytes, bytes]]
+    ) -> list[tuple[bytes, bytes]]:
         present = {k.lower() for k, _ in existing}
         out = [
             (b"x-content-type-options", b"nosniff"),
@@ -119,7 +121,7 @@ class CoreMiddleware:
         if b"content-security-policy" not in present:
             csp = DOCS_CSP if path.startswith("/api/docs") else SPA_CSP
             out.append((b"content-security-policy", csp.encode()))
-        if self.hsts:
+        if self.hsts or scheme == "https":
             out.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
         return out
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -65,4 +66,9 @@ async def ready(request: Request) -> Any:
 
 @router.get("/metrics", name="system:metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
 async def metrics() -> PlainTextResponse:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Several API processes (peyvand api --workers N): add up what every process recorded.
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return PlainTextResponse(generate_latest(registry).decode(), media_type=CONTENT_TYPE_LATEST)
     return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)
