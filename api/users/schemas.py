@@ -11,6 +11,7 @@ from api.core.access import Role
 Language = Literal["en", "fa"]
 Calendar = Literal["gregorian", "jalali", "hijri"]
 Password = Field(min_length=10, max_length=256, description="At least 10 characters")
+OptionalPassword = Field(None, min_length=10, max_length=256, description="At least 10 characters")
 
 
 class TeamCreate(BaseModel):
@@ -57,7 +58,7 @@ class UserUpdate(BaseModel):
 
     email: EmailStr | None = None
     full_name: str | None = Field(None, min_length=1, max_length=200)
-    password: str | None = Password
+    password: str | None = OptionalPassword
     role: Role | None = None
     team_id: uuid.UUID | None = None
     language: Language | None = None
@@ -73,7 +74,7 @@ class MeUpdate(BaseModel):
     full_name: str | None = Field(None, min_length=1, max_length=200)
     language: Language | None = None
     calendar: Calendar | None = None
-    password: str | None = Password
+    password: str | None = OptionalPassword
     current_password: str | None = Field(None, max_length=256, description="Required to change the password")
 
 

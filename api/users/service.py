@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.service import revoke_user_sessions
 from api.core.access import Principal, Role, visible
-from api.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from api.core.errors import Conflict, NotFound, ValidationFailed
 from api.core.etag import check_if_match
 from api.core.events import emit
 from api.core.ids import new_id
@@ -143,7 +143,8 @@ async def update_me(session: AsyncSession, principal: Principal, data: MeUpdate)
     changes = data.model_dump(exclude_unset=True, exclude={"current_password"})
     if changes.get("password") is not None:
         if not data.current_password or not verify_password(data.current_password, user.password_hash):
-            raise Unauthorized("The current password is wrong.")
+            # 422, not 401: the caller is authenticated, and a 401 would tell clients their token died.
+            raise _field_error("current_password", "the current password is missing or wrong")
         user.password_hash = hash_password(changes.pop("password"))
         await revoke_user_sessions(session, user.id)
     for field, value in changes.items():
