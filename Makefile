@@ -49,6 +49,11 @@ endif
 lint: $(STAMP)
 	$(BIN)/ruff check api workers tests migrations bench
 	$(BIN)/mypy
+ifeq ($(HAVE_NPM),yes)
+	@if [ -f frontend/package.json ]; then \
+	  cd frontend && { [ -d node_modules ] || $(NPM) ci --no-audit --no-fund; } && $(NPM) run lint; \
+	fi
+endif
 	$(BIN)/peyvand openapi --output $(VENV)/openapi.check.json >/dev/null
 	diff -q openapi/openapi.json $(VENV)/openapi.check.json || (echo "openapi/openapi.json is stale: run make openapi"; exit 1)
 

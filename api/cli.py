@@ -65,6 +65,9 @@ def cmd_migrate(args: argparse.Namespace) -> None:
         assert settings.database_url
         upgrade(settings.database_url)
         print("Database is at the latest migration.")
+        if settings.admin_email and settings.admin_password:
+            # Deployments (docker compose) create the first admin here, once, from the environment.
+            print(_first_admin(settings))
     finally:
         if services:
             services.stop()

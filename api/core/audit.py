@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, event, inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.base import NO_VALUE
 
 from api.core.access import Principal
 from api.core.context import request_id_var
@@ -106,7 +107,9 @@ def _diff(obj: Any, action: str) -> dict[str, Any]:
             if value is not None:
                 changes[key] = [None, value]
         elif action == "delete":
-            changes[key] = [state.attrs[key].loaded_value, None]
+            old = state.attrs[key].loaded_value
+            if old is not NO_VALUE and old is not None:
+                changes[key] = [old, None]
         else:
             hist = state.attrs[key].history
             if hist.has_changes():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -45,6 +46,9 @@ class EmbeddedServices:
         redis_dir.mkdir(parents=True, exist_ok=True)
         sock = redis_dir / "redis.sock"
         pidfile = redis_dir / "redis.pid"
+        if self._answers(sock):
+            # Another peyvand process (say 'peyvand run') serves this folder: share it, leave it running.
+            return f"unix://{sock}"
         self._stop_stale_redis(pidfile)
         conf = redis_dir / "redis.conf"
         conf.write_text(
@@ -73,6 +77,17 @@ class EmbeddedServices:
             time.sleep(0.05)
         log.info("embedded_redis_started", data=str(redis_dir))
         return f"unix://{sock}"
+
+    @staticmethod
+    def _answers(sock: Path) -> bool:
+        if not sock.exists():
+            return False
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(2)
+            s.connect(str(sock))
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+        return False
 
     @staticmethod
     def _stop_stale_redis(pidfile: Path) -> None:

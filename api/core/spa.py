@@ -27,7 +27,7 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
             return FileResponse(index, headers={"Cache-Control": "no-cache"})
         return HTMLResponse(PLACEHOLDER)
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def root() -> Response:
         return page()
 
