@@ -121,4 +121,6 @@ def visible(principal: Principal, model: Any) -> ColumnElement[bool]:
     owner_col = getattr(model, owner_attr, None)
     if owner_col is None:
         return false()
-    return scope_filter(principal, owner_col, getattr(model, team_attr, None))
+    # ``__team_attr__ = None`` marks a model without a team column (API keys): owner rows only.
+    team_col = getattr(model, team_attr, None) if team_attr else None
+    return scope_filter(principal, owner_col, team_col)

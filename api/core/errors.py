@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.core.context import request_id_var
@@ -172,6 +173,14 @@ def install_error_handlers(app: FastAPI) -> None:
             ValidationFailed("The request is not valid.", errors=_clean_validation_errors(exc)),
             request.url.path,
         )
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
+        # A concurrent writer bumped the row version between our read and our write: a lost update
+        # refused, not a server fault. 412 when the client asked for If-Match semantics, else 409.
+        detail = "The record was changed by someone else meanwhile; fetch it again and retry."
+        err: AppError = PreconditionFailed(detail) if "if-match" in request.headers else Conflict(detail)
+        return render(err, request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
