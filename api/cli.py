@@ -18,7 +18,9 @@ from api.core.settings import Settings, get_settings
 
 def _resolved(settings: Settings, allow_embedded: bool) -> tuple[Settings, Any]:
     from api.core.embedded import EmbeddedServices, resolve_urls
+    from api.core.security import configure_hasher
 
+    configure_hasher(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     services = None
     if (not settings.database_url or not settings.redis_url) and allow_embedded:
         services = EmbeddedServices(settings.data_dir)

@@ -46,7 +46,7 @@ async def seed_demo(session: AsyncSession) -> str:
         if exists is None:
             await create_user(session, UserCreate(
                 email=email, full_name=full_name, password=DEMO_PASSWORD, role=role,
-                team_id=teams[team].id, language=language, calendar=calendar,  # type: ignore[arg-type]
+                team_id=teams[team].id, language=language, calendar=calendar,
             ))
             created += 1
     return f"Demo data ready: {len(TEAMS)} teams, {created} new users (password for all: {DEMO_PASSWORD})."

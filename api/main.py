@@ -20,6 +20,7 @@ from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import CoreMiddleware
 from api.core.openapi import install_openapi
 from api.core.queue import redis_settings
+from api.core.security import configure_hasher
 from api.core.settings import Settings, get_settings
 from api.core.spa import mount_spa
 from api.system.router import router as system_router
@@ -34,6 +35,7 @@ def _operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_hasher(settings.password_hash_time_cost, settings.password_hash_memory_kib)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -25,6 +25,7 @@ from api.core.db import async_url, create_engine, create_sessionmaker
 from api.core.embedded import EmbeddedServices
 from api.core.migrate import upgrade
 from api.core.queue import transaction
+from api.core.security import configure_hasher
 from api.core.settings import Settings
 from api.main import create_app
 from api.users.schemas import TeamCreate, UserCreate
@@ -79,13 +80,18 @@ async def services() -> AsyncIterator[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def settings(services: dict[str, str]) -> Settings:
-    return Settings(
+    cfg = Settings(
         env="test",
         database_url=services["database_url"],
         redis_url=services["redis_url"],
         log_json=True,
         login_rate_per_minute=1000,
+        # Cheap Argon2id keeps hundreds of logins fast; production refuses these values.
+        password_hash_time_cost=1,
+        password_hash_memory_kib=1024,
     )
+    configure_hasher(cfg.password_hash_time_cost, cfg.password_hash_memory_kib)
+    return cfg
 
 
 @pytest.fixture(scope="session")

@@ -70,15 +70,18 @@ async def test_patch_records_old_and_new_values_of_changed_fields_only(client, a
     assert entries[0]["changes"] == {"full_name": ["Old Name", "New Name"], "role": ["sales", "finance"]}
 
 
-async def test_password_change_never_puts_the_hash_in_the_log(client, admin_headers, make_user, db):
+async def test_password_reset_is_audited_without_the_hash(client, admin, admin_headers, make_user, db):
     user = await make_user()
     before = await audit_count(db)
     r = await client.patch(f"{USERS}/{user.id}", json={"password": "another-long-password"}, headers=admin_headers)
     assert r.status_code == 200, r.text
-    rows = await db(lambda s: s.scalars(select(AuditEntry.changes).where(AuditEntry.entity_id == user.id)))
-    assert all("password_hash" not in c and "argon2" not in str(c) for c in rows.all())
-    # Nothing auditable changed, so no empty "update" entry either.
-    assert await audit_count(db) == before
+    rows = (await db(lambda s: s.scalars(select(AuditEntry).where(AuditEntry.entity_id == user.id,
+                                                                   AuditEntry.occurred_at.is_not(None))))).all()
+    assert all("password_hash" not in e.changes and "argon2" not in str(e.changes) for e in rows)
+    # One entry says who reset the password; no empty "update" entry beside it.
+    assert await audit_count(db) == before + 1
+    reset = [e for e in rows if e.action == "password_reset"]
+    assert len(reset) == 1 and reset[0].actor_user_id == admin.id and reset[0].changes == {}
 
 
 async def test_failed_requests_leave_no_audit_entry(client, admin, admin_headers, db):

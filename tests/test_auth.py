@@ -221,6 +221,7 @@ async def test_patch_me_refuses_unknown_language_and_role_changes(client, make_u
 async def test_changing_my_password_needs_the_current_one(client, make_user, login):
     user = await make_user()
     headers = await login(user)
+    other_device = await login(user)
     new = "my-new-long-password"
 
     for body in ({"password": new}, {"password": new, "current_password": "not-my-password"}):
@@ -236,3 +237,6 @@ async def test_changing_my_password_needs_the_current_one(client, make_user, log
     assert r.status_code == 200, r.text
     assert_problem(await post_login(client, user.email, PASSWORD), 401)
     assert (await post_login(client, user.email, new)).status_code == 200
+    # The device that changed the password stays logged in; every other login ends.
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
+    assert_problem(await client.get("/api/v1/me", headers=other_device), 401)

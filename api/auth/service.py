@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-import anyio
+
 import structlog
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -55,7 +55,7 @@ async def login(
     if user is not None and user.locked_until is not None and user.locked_until > now:
         raise Locked(int((user.locked_until - now).total_seconds()) + 1,
                      "The account is locked after repeated failed logins; try again later.")
-    ok = await anyio.to_thread.run_sync(verify_password, password, user.password_hash if user else None)
+    ok = await verify_password(password, user.password_hash if user else None)
     if user is None or not ok or not user.is_active:
         if user is not None:
             await _record_failure(maker, user.id, settings)
@@ -64,7 +64,7 @@ async def login(
     user.locked_until = None
     user.last_login_at = now
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_password(password)
     token = new_token(SESSION_PREFIX)
     session.add(
         AuthSession(
@@ -139,13 +139,14 @@ async def logout(session: AsyncSession, principal: Principal) -> None:
     )
 
 
-async def revoke_user_sessions(session: AsyncSession, user_id: uuid.UUID) -> None:
-    """End every login of a user (deactivation, password change)."""
-    await session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+async def revoke_user_sessions(
+    session: AsyncSession, user_id: uuid.UUID, *, keep: uuid.UUID | None = None
+) -> None:
+    """End every login of a user (deactivation, password change), except the session ``keep``."""
+    stmt = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    if keep is not None:
+        stmt = stmt.where(AuthSession.id != keep)
+    await session.execute(stmt.values(revoked_at=utcnow()))
 
 
 async def create_api_key(session: AsyncSession, principal: Principal, data: ApiKeyCreate) -> tuple[ApiKey, str]:

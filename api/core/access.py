@@ -119,6 +119,8 @@ def visible(principal: Principal, model: Any) -> ColumnElement[bool]:
     owner_attr = getattr(model, "__owner_attr__", "owner_id")
     team_attr = getattr(model, "__team_attr__", "team_id")
     owner_col = getattr(model, owner_attr, None)
+    if principal.visibility is Visibility.all:
+        return true()
     if owner_col is None:
         return false()
     # ``__team_attr__ = None`` marks a model without a team column (API keys): owner rows only.

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     admin_email: str | None = None
     admin_password: SecretStr | None = None
 
+    # Argon2id cost: RFC 9106's second recommended option by default; production refuses less than
+    # OWASP's floor (19 MiB). Tests lower it to keep the suite fast.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
     access_token_ttl_seconds: int = 12 * 3600
     login_max_failures: int = 5
     login_lockout_seconds: int = 15 * 60
@@ -60,6 +64,8 @@ class Settings(BaseSettings):
             secret = self.secret_key.get_secret_value()
             if secret == PLACEHOLDER_SECRET or len(secret) < 32:
                 raise ValueError("PEYVAND_SECRET_KEY must be set to 32+ random characters in production")
+            if self.password_hash_memory_kib < 19456 or self.password_hash_time_cost < 2:
+                raise ValueError("Argon2id cost below the safe minimum (19456 KiB, time cost 2)")
             if not self.database_url or not self.redis_url:
                 raise ValueError("DATABASE_URL and REDIS_URL are required in production")
         return self

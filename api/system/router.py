@@ -69,6 +69,6 @@ async def metrics() -> PlainTextResponse:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Several API processes (peyvand api --workers N): add up what every process recorded.
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return PlainTextResponse(generate_latest(registry).decode(), media_type=CONTENT_TYPE_LATEST)
     return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.service import revoke_user_sessions
+from api.core import audit
 from api.core.access import Principal, Role, visible
 from api.core.errors import Conflict, NotFound, ValidationFailed
 from api.core.etag import check_if_match
@@ -33,7 +34,7 @@ class UserFilters:
     q: str | None = None
 
 
-def users_query(principal: Principal, f: UserFilters) -> Select[tuple[User]]:
+def users_query(principal: Principal, f: UserFilters) -> Select[Any]:
     stmt = select(User).where(visible(principal, User))
     if f.role:
         stmt = stmt.where(User.role.in_([r.value for r in f.role]))
@@ -80,7 +81,7 @@ async def create_user(session: AsyncSession, data: UserCreate) -> User:
         id=new_id(),
         email=data.email.lower(),
         full_name=data.full_name.strip(),
-        password_hash=hash_password(data.password),
+        password_hash=await hash_password(data.password),
         role=data.role.value,
         team_id=data.team_id,
         language=data.language,
@@ -120,8 +121,9 @@ async def update_user(session: AsyncSession, user: User, data: UserUpdate, if_ma
     end_sessions = False
     for field, value in changes.items():
         if field == "password":
-            user.password_hash = hash_password(value)
+            user.password_hash = await hash_password(value)
             end_sessions = True
+            audit.record(session, "password_reset", "user", user.id, {}, owner_id=user.id, team_id=user.team_id)
         elif field == "email":
             user.email = value.lower()
         elif field == "role":
@@ -142,11 +144,13 @@ async def update_me(session: AsyncSession, principal: Principal, data: MeUpdate)
     user = await get_user(session, principal, principal.user_id)
     changes = data.model_dump(exclude_unset=True, exclude={"current_password"})
     if changes.get("password") is not None:
-        if not data.current_password or not verify_password(data.current_password, user.password_hash):
+        if not data.current_password or not await verify_password(data.current_password, user.password_hash):
             # 422, not 401: the caller is authenticated, and a 401 would tell clients their token died.
             raise _field_error("current_password", "the current password is missing or wrong")
-        user.password_hash = hash_password(changes.pop("password"))
-        await revoke_user_sessions(session, user.id)
+        user.password_hash = await hash_password(changes.pop("password"))
+        # Other devices are logged out; the one making the change stays in.
+        await revoke_user_sessions(session, user.id, keep=principal.session_id)
+        audit.record(session, "password_change", "user", user.id, {}, owner_id=user.id, team_id=user.team_id)
     for field, value in changes.items():
         if value is None:
             raise _field_error(field, "may not be null")
@@ -166,7 +170,7 @@ async def ensure_admin(session: AsyncSession, email: str, password: str, full_na
 
 # Teams -------------------------------------------------------------------------------------------
 
-def teams_query(principal: Principal) -> Select[tuple[Team]]:
+def teams_query(principal: Principal) -> Select[Any]:
     return select(Team).where(visible(principal, Team))
 
 
@@ -257,7 +261,7 @@ async def set_user(session: AsyncSession, email: str, password: str, role: Role,
                                               password=password, role=role))
         return True
     UserUpdate(password=password)  # same password rules as the API
-    existing.password_hash = hash_password(password)
+    existing.password_hash = await hash_password(password)
     existing.role = role.value
     existing.is_active = True
     existing.failed_logins = 0
