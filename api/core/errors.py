@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -162,6 +163,10 @@ def _clean_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]
     return cleaned
 
 
+# PostgreSQL refuses NUL in text (22021) and "\u0000" in JSONB (22P05): bad input, not a server fault.
+_BAD_TEXT_SQLSTATES = frozenset({"22021", "22P05"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -173,6 +178,12 @@ def install_error_handlers(app: FastAPI) -> None:
             ValidationFailed("The request is not valid.", errors=_clean_validation_errors(exc)),
             request.url.path,
         )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if getattr(exc.orig, "sqlstate", None) not in _BAD_TEXT_SQLSTATES:
+            raise exc
+        return render(ValidationFailed("Text may not contain NUL (\\u0000) characters."), request.url.path)
 
     @app.exception_handler(StaleDataError)
     async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:

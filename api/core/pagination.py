@@ -62,7 +62,7 @@ def parse_sort(value: str | None, allowed: Mapping[str, Column], tiebreak: Colum
     """``sort=name`` or ``sort=-name`` from a documented set; the id breaks ties."""
     raw = value or default
     descending = raw.startswith("-")
-    name = raw.lstrip("-")
+    name = raw.removeprefix("-")
     if name not in allowed:
         raise ValidationFailed(
             f"Cannot sort by {name!r}.",
@@ -117,7 +117,19 @@ def decode_cursor(sort: SortKey, cursor: str) -> list[Any]:
         raise bad from None
     if data.get("s") != sort.name or len(values) != len(sort.columns):
         raise bad
+    # A tampered value of the wrong type would reach PostgreSQL and fail there as a 500.
+    for value, column in zip(values, sort.columns, strict=True):
+        expected = _python_type(column)
+        if value is not None and expected is not None and type(value) is not expected:
+            raise bad
     return values
+
+
+def _python_type(column: Any) -> type | None:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
 
 
 def _after(sort: SortKey, values: list[Any]) -> ColumnElement[bool]:
