@@ -11,13 +11,21 @@ from arq.connections import ArqRedis
 from sqlalchemy import func, select
 
 from api.core import jobs as core_jobs
-from api.core.events import OutboxEvent, emit, register_event_type
+from api.core.events import EVENT_TYPES, OutboxEvent, emit, register_event_type
 from api.core.events.relay import _CONSUMERS, consume, relay_batch
 from api.core.metrics import JOBS
 from api.core.queue import QUEUE_NAME, JobOutbox, enqueue, job, redis_settings, sweep_outbox, transaction
 from workers.main import create_worker
 
-PING = register_event_type("test.pinged", "Emitted by the test-suite")
+PING = "test.pinged"
+
+
+@pytest.fixture(autouse=True)
+def _ping_event_type():
+    # Registered only while these tests run, so it never leaks into the served OpenAPI contract.
+    register_event_type(PING, "Emitted by the test-suite")
+    yield
+    EVENT_TYPES.pop(PING, None)
 
 
 @job

@@ -9,13 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
+from api.audit.schemas import AuditEntryRead
 from api.auth.deps import RequireScope
 from api.core.access import Principal, visible
 from api.core.audit import AuditEntry
 from api.core.deps import Pagination, Session
 from api.core.errors import Forbidden, Unauthorized, ValidationFailed, responses
 from api.core.pagination import Page, paginate, parse_sort
-from api.audit.schemas import AuditEntryRead
 
 router = APIRouter(tags=["audit"])
 AuditReader = Annotated[Principal, Depends(RequireScope("audit:read"))]

@@ -15,7 +15,13 @@ from api.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Token
 from api.core.access import Principal
 from api.core.deps import AppSettings, Pagination, Session
 from api.core.errors import (
-    Forbidden, Locked, NotFound, RateLimited, Unauthorized, ValidationFailed, responses,
+    Forbidden,
+    Locked,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+    responses,
 )
 from api.core.pagination import Page, paginate, parse_sort
 from api.core.ratelimit import client_ip, rate_limit

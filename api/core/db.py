@@ -69,7 +69,9 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         async_url(target),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip per checkout. Connections are recycled instead, and a dead
+        # one fails its request once (the client's retry with the same Idempotency-Key is safe).
+        pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "peyvand", "timezone": "UTC"}},
     )
 

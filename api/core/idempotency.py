@@ -94,15 +94,29 @@ class IdempotencyMiddleware:
             chunk, body = body, b""
             return {"type": "http.request", "body": chunk, "more_body": False}
 
+        held: list[Message] = []
+
         async def capture_send(message: Message) -> None:
+            # The answer is recorded before the client sees its end, so a retry sent the moment the
+            # response arrives already finds it complete (POST answers are small JSON documents).
             if message["type"] == "http.response.start":
                 captured["status"] = message["status"]
                 captured["headers"] = [
                     [k.decode("latin-1"), v.decode("latin-1")]
                     for k, v in message.get("headers", []) if k.lower() in _KEPT_HEADERS
                 ]
-            elif message["type"] == "http.response.body":
+                held.append(message)
+                return
+            if message["type"] == "http.response.body":
                 captured["body"].append(message.get("body", b""))
+                held.append(message)
+                if message.get("more_body", False):
+                    return
+                await self._settle(maker, record_id, captured)
+                for pending in held:
+                    await send(pending)
+                held.clear()
+                return
             await send(message)
 
         try:
@@ -110,17 +124,20 @@ class IdempotencyMiddleware:
         except BaseException:
             await self._forget(maker, record_id)
             raise
-        if 200 <= captured["status"] < 400:
-            async with maker() as s:
-                await s.execute(
-                    update(IdempotencyRecord).where(IdempotencyRecord.id == record_id).values(
-                        status="completed", response_status=captured["status"],
-                        response_headers=captured["headers"], response_body=b"".join(captured["body"]),
-                    )
-                )
-                await s.commit()
-        else:
+
+    async def _settle(self, maker: Any, record_id: Any, captured: dict[str, Any]) -> None:
+        """Keep a successful answer for replay; forget a failed one (it changed nothing)."""
+        if not 200 <= captured["status"] < 400:
             await self._forget(maker, record_id)
+            return
+        async with maker() as s:
+            await s.execute(
+                update(IdempotencyRecord).where(IdempotencyRecord.id == record_id).values(
+                    status="completed", response_status=captured["status"],
+                    response_headers=captured["headers"], response_body=b"".join(captured["body"]),
+                )
+            )
+            await s.commit()
 
     async def _claim(self, maker: Any, owner: str, key: str, fingerprint: str) -> tuple[Any, Any, AppError | None]:
         now = utcnow()

@@ -34,9 +34,9 @@ DOCS_CSP = (
 
 
 def _route_name(scope: Scope) -> str:
-    route = scope.get("route")
-    path = getattr(route, "path_format", None) or getattr(route, "path", None)
-    return str(path) if path else "unmatched"
+    # The operation id ("users:list"): stable, unique, and independent of router prefixes.
+    name = getattr(scope.get("route"), "name", None)
+    return str(name) if name else "unmatched"
 
 
 class CoreMiddleware:

@@ -54,6 +54,8 @@ class User(IdMixin, TimestampMixin, VersionMixin, Base):
     __table_args__ = (
         Index("uq_user_email", text("lower(email)"), unique=True),
         Index("ix_user_team_id", "team_id"),
+        # The keyset orders of GET /users.
+        Index("ix_user_created_at_id", "created_at", "id"),
         CheckConstraint(
             "role in ('admin','manager','sales','marketing','finance','support','viewer')", name="role"
         ),

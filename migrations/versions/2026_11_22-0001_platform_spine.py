@@ -1,7 +1,7 @@
 """Platform spine: users, teams, login sessions, API keys, audit log, outboxes, idempotency.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 13:13:21.085112+00:00
 """
 from collections.abc import Sequence
