@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from helpers import assert_problem
 from sqlalchemy import select
 
 from api.auth.models import ApiKey
@@ -20,18 +21,9 @@ from api.core.access import Principal, Role, Visibility, scope_filter, visible
 from api.core.audit import AuditEntry
 from api.users.models import Team, User
 
-PROBLEM = "application/problem+json"
 USERS = "/api/v1/users"
 
 
-def assert_problem(r, status: int, type_suffix: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM)
-    body = r.json()
-    assert body["status"] == status
-    if type_suffix:
-        assert body["type"].endswith("/" + type_suffix), body["type"]
-    return body
 
 
 @dataclass

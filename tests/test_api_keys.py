@@ -5,23 +5,15 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+from helpers import assert_problem
 from sqlalchemy import select
 
 from api.auth.models import ApiKey
 from api.core.access import Role
 
 KEYS = "/api/v1/api-keys"
-PROBLEM = "application/problem+json"
 
 
-def assert_problem(r, status: int, type_suffix: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM)
-    body = r.json()
-    assert body["status"] == status
-    if type_suffix:
-        assert body["type"].endswith("/" + type_suffix), body["type"]
-    return body
 
 
 def bearer(secret: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from helpers import assert_problem
 from sqlalchemy import func, select
 
 from api.core.access import Role
@@ -9,17 +10,8 @@ from api.core.audit import AuditEntry
 
 AUDIT = "/api/v1/audit-log"
 USERS = "/api/v1/users"
-PROBLEM = "application/problem+json"
 
 
-def assert_problem(r, status: int, type_suffix: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM)
-    body = r.json()
-    assert body["status"] == status
-    if type_suffix:
-        assert body["type"].endswith("/" + type_suffix), body["type"]
-    return body
 
 
 def new_user(email: str = "sara@example.com", **extra) -> dict:

@@ -7,23 +7,15 @@ import time
 
 import pytest
 from conftest import PASSWORD
+from helpers import assert_problem
 from sqlalchemy import select
 
 from api.core.access import Role
 from api.users.models import User
 
 TOKEN = "/api/v1/auth/token"
-PROBLEM = "application/problem+json"
 
 
-def assert_problem(r, status: int, type_suffix: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM)
-    body = r.json()
-    assert body["status"] == status
-    if type_suffix:
-        assert body["type"].endswith("/" + type_suffix), body["type"]
-    return body
 
 
 async def post_login(client, email: str, password: str):

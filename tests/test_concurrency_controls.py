@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
+from helpers import assert_problem
 from sqlalchemy import text
 
 from api.core.errors import RateLimited
@@ -29,10 +30,6 @@ async def team(client: Any, admin_headers: dict[str, str]) -> dict[str, Any]:
     return {"id": r.json()["id"], "etag": r.headers["etag"], "url": f"{TEAMS}/{r.json()['id']}"}
 
 
-def _problem(r: Any, status: int) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith("application/problem+json")
-    return r.json()  # type: ignore[no-any-return]
 
 
 # ETags -------------------------------------------------------------------------------------------
@@ -60,7 +57,7 @@ async def test_patch_with_stale_etag_is_a_412_carrying_the_current_etag(client, 
     assert first.status_code == 200
     stale = await client.patch(team["url"], headers={**admin_headers, "If-Match": team["etag"]},
                                json={"name": "Tabriz"})
-    body = _problem(stale, 412)
+    body = assert_problem(stale, 412)
     assert body["type"].endswith("precondition-failed")
     assert stale.headers["etag"] == first.headers["etag"]
     current = await client.get(team["url"], headers=admin_headers)
@@ -98,7 +95,7 @@ async def test_etag_of_another_record_does_not_match(client, admin_headers, team
     other = await client.post(TEAMS, headers=admin_headers, json={"name": "Other"})
     r = await client.patch(team["url"], headers={**admin_headers, "If-Match": other.headers["etag"]},
                            json={"name": "Shiraz"})
-    _problem(r, 412)
+    assert_problem(r, 412)
 
 
 async def test_delete_with_matching_etag_deletes(client, admin_headers, team):
@@ -111,7 +108,7 @@ async def test_delete_with_matching_etag_deletes(client, admin_headers, team):
 async def test_delete_with_stale_etag_is_a_412_and_keeps_the_record(client, admin_headers, team):
     changed = await client.patch(team["url"], headers=admin_headers, json={"name": "Shiraz"})
     r = await client.delete(team["url"], headers={**admin_headers, "If-Match": team["etag"]})
-    _problem(r, 412)
+    assert_problem(r, 412)
     assert r.headers["etag"] == changed.headers["etag"]
     assert (await client.get(team["url"], headers=admin_headers)).status_code == 200
 
@@ -162,7 +159,7 @@ async def test_login_over_its_rate_is_a_429_problem_with_retry_after(client):
     for _ in range(2):
         assert (await client.post("/api/v1/auth/token", data=form)).status_code == 401
     r = await client.post("/api/v1/auth/token", data=form)
-    body = _problem(r, 429)
+    body = assert_problem(r, 429)
     assert body["type"].endswith("/rate-limited")
     assert 1 <= int(r.headers["retry-after"]) <= 60
 

@@ -12,13 +12,13 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from helpers import PROBLEM, assert_problem
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from structlog.testing import capture_logs
 
 from api.main import create_app
 
-PROBLEM = "application/problem+json"
 SECRET_TEXT = "db-password=hunter2-do-not-leak"
 SMALL_LIMIT = 2048
 
@@ -49,20 +49,6 @@ async def boom_client(app_settings: Any) -> AsyncIterator[httpx.AsyncClient]:
             yield c
 
 
-def assert_problem(r: httpx.Response, status: int, type_suffix: str | None = None) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM), r.headers["content-type"]
-    body = r.json()
-    assert body["status"] == status
-    assert body["type"].startswith("https://peyvand.dev/problems/")
-    if type_suffix is not None:
-        assert body["type"].endswith("/" + type_suffix), body["type"]
-    assert isinstance(body["title"], str)
-    assert body["title"]
-    assert isinstance(body["detail"], str)
-    assert body["detail"]
-    assert body["request_id"] == r.headers["x-request-id"]
-    return body
 
 
 # Routing ------------------------------------------------------------------------------------------

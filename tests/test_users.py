@@ -5,23 +5,15 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from helpers import assert_problem
 from sqlalchemy import text
 
 from api.core.access import Role
 
-PROBLEM = "application/problem+json"
 USERS = "/api/v1/users"
 TEAMS = "/api/v1/teams"
 
 
-def assert_problem(r, status: int, type_suffix: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM)
-    body = r.json()
-    assert body["status"] == status
-    if type_suffix:
-        assert body["type"].endswith("/" + type_suffix), body["type"]
-    return body
 
 
 def new_user(**overrides) -> dict:
