@@ -23,6 +23,7 @@ from api.core.queue import redis_settings
 from api.core.security import configure_hasher
 from api.core.settings import Settings, get_settings
 from api.core.spa import mount_spa
+from api.customers.router import router as customers_router
 from api.system.router import router as system_router
 from api.users.router import router as users_router
 
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, users_router, audit_router):
+    for router in (auth_router, users_router, customers_router, audit_router):
         api.include_router(router)
     app.include_router(api)
     app.include_router(system_router)

@@ -6,7 +6,11 @@ from api.core.db import Base
 from api.core.events.outbox import OutboxEvent
 from api.core.idempotency import IdempotencyRecord
 from api.core.queue import JobOutbox
+from api.customers import models as customers_models
 from api.users import models as users_models
 
 metadata = Base.metadata
-__all__ = ["AuditEntry", "IdempotencyRecord", "JobOutbox", "OutboxEvent", "auth_models", "metadata", "users_models"]
+__all__ = [
+    "AuditEntry", "IdempotencyRecord", "JobOutbox", "OutboxEvent", "auth_models", "customers_models", "metadata",
+    "users_models",
+]

@@ -185,7 +185,7 @@ async def test_me_describes_the_caller_with_their_scopes(client, make_user, logi
     assert body["email"] == user.email
     assert body["full_name"] == "Sara Ahmadi"
     assert body["role"] == "sales"
-    assert body["scopes"] == ["me"]
+    assert body["scopes"] == ["customers:read", "customers:write", "me"]
     assert body["api_key_id"] is None
     assert "password_hash" not in body
     assert r.headers["etag"]

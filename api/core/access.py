@@ -38,16 +38,18 @@ SCOPES: dict[str, str] = {
     "users:write": "Create, change and deactivate users and teams",
     "api_keys:write": "Create and revoke API keys",
     "audit:read": "Read the audit log",
+    "customers:read": "Read customers, their contacts and ladder history",
+    "customers:write": "Create, change, merge and delete customers",
 }
 
 ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.admin: frozenset(SCOPES),
-    Role.manager: frozenset({"me", "users:read", "audit:read"}),
-    Role.sales: frozenset({"me"}),
-    Role.marketing: frozenset({"me"}),
-    Role.finance: frozenset({"me"}),
-    Role.support: frozenset({"me"}),
-    Role.viewer: frozenset({"me"}),
+    Role.manager: frozenset({"me", "users:read", "audit:read", "customers:read", "customers:write"}),
+    Role.sales: frozenset({"me", "customers:read", "customers:write"}),
+    Role.marketing: frozenset({"me", "customers:read", "customers:write"}),
+    Role.finance: frozenset({"me", "customers:read"}),
+    Role.support: frozenset({"me", "customers:read", "customers:write"}),
+    Role.viewer: frozenset({"me", "customers:read"}),
 }
 
 ROLE_VISIBILITY: dict[Role, Visibility] = {

@@ -39,6 +39,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             {"name": "me", "description": "The caller's own profile and preferences"},
             {"name": "users", "description": "User accounts and roles"},
             {"name": "teams", "description": "The org chart"},
+            {"name": "customers", "description": "Persons and organizations, the ladder, contacts and search"},
             {"name": "audit", "description": "Who changed what, field by field"},
             {"name": "system", "description": "Health, readiness and metrics"},
         ],

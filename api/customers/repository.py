@@ -1,0 +1,129 @@
+"""Every SQL statement of the customers domain, starting from what the caller may see."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal, literal_column, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from api.core.access import Principal, visible
+from api.core.text import normalize_phone, normalize_text, to_ascii_digits
+from api.customers.models import Customer, CustomerEmail, CustomerPhone
+
+_TOKEN = re.compile(r"[^\w@.+-]+", re.UNICODE)
+_SIMPLE: Any = literal_column("'simple'::regconfig")
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    q: str | None = None
+    stage: list[str] | None = None
+    owner_id: list[uuid.UUID] | None = None
+    team_id: list[uuid.UUID] | None = None
+    tag: list[str] | None = None
+    source_channel: list[str] | None = None
+    importance_tier: list[str] | None = None
+    consent: list[str] | None = None
+    kind: str | None = None
+    is_key: bool | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
+    custom: dict[str, Any] = field(default_factory=dict)
+
+
+def visible_customers(principal: Principal) -> Select[Any]:
+    """Live customers the caller may see: the start of every read."""
+    return select(Customer).where(visible(principal, Customer), Customer.deleted_at.is_(None))
+
+
+def with_children(stmt: Select[Any]) -> Select[Any]:
+    return stmt.options(
+        selectinload(Customer.emails), selectinload(Customer.phones), selectinload(Customer.addresses)
+    )
+
+
+async def get_visible(session: AsyncSession, principal: Principal, customer_id: uuid.UUID,
+                      *, children: bool = True, for_update: bool = False) -> Customer | None:
+    stmt = visible_customers(principal).where(Customer.id == customer_id)
+    if children:
+        stmt = with_children(stmt)
+    if for_update:
+        stmt = stmt.with_for_update(of=Customer)
+    return (await session.scalars(stmt)).first()
+
+
+def search_terms(q: str) -> tuple[str | None, str | None]:
+    """The prefix tsquery for ``q`` (every word a prefix, all required) and, when ``q`` is a phone
+    number, its E.164 form."""
+    phone = None
+    digits = to_ascii_digits(q)
+    if sum(c.isdigit() for c in digits) >= 7:
+        phone = normalize_phone(digits)
+    words = [w for w in _TOKEN.split(normalize_text(q)) if w]
+    # tsquery syntax characters never reach the query: only word characters and @ . + - remain, and
+    # each word is quoted.
+    tsquery = " & ".join("'" + w.replace("'", "") + "':*" for w in words[:8]) or None
+    return tsquery, phone
+
+
+def apply_filters(stmt: Select[Any], f: CustomerFilters) -> Select[Any]:
+    if f.q:
+        tsquery, phone = search_terms(f.q)
+        matches = []
+        if tsquery:
+            matches.append(Customer.search_vector.op("@@")(func.to_tsquery(_SIMPLE, tsquery)))
+        if phone:
+            matches.append(Customer.id.in_(select(CustomerPhone.customer_id).where(CustomerPhone.e164 == phone)))
+        stmt = stmt.where(or_(*matches)) if matches else stmt.where(literal(False))
+    if f.stage:
+        stmt = stmt.where(Customer.stage.in_(f.stage))
+    if f.owner_id:
+        stmt = stmt.where(Customer.owner_id.in_(f.owner_id))
+    if f.team_id:
+        stmt = stmt.where(Customer.team_id.in_(f.team_id))
+    if f.tag:
+        stmt = stmt.where(Customer.tags.overlap([normalize_text(t) for t in f.tag]))
+    if f.source_channel:
+        stmt = stmt.where(Customer.source_channel.in_(f.source_channel))
+    if f.importance_tier:
+        stmt = stmt.where(Customer.importance_tier.in_(f.importance_tier))
+    if f.consent:
+        stmt = stmt.where(and_(*[Customer.consent.contains({ch: {"granted": True}}) for ch in f.consent]))
+    if f.kind:
+        stmt = stmt.where(Customer.kind == f.kind)
+    if f.is_key is not None:
+        stmt = stmt.where(Customer.is_key.is_(f.is_key))
+    if f.created_from:
+        stmt = stmt.where(Customer.created_at >= f.created_from)
+    if f.created_to:
+        stmt = stmt.where(Customer.created_at < f.created_to)
+    if f.updated_from:
+        stmt = stmt.where(Customer.updated_at >= f.updated_from)
+    if f.updated_to:
+        stmt = stmt.where(Customer.updated_at < f.updated_to)
+    for key, value in f.custom.items():
+        stmt = stmt.where(Customer.custom_fields.contains({key: value}))
+    return stmt
+
+
+async def ids_with_contact(session: AsyncSession, emails: list[str], phones: list[str],
+                           exclude: uuid.UUID | None = None) -> list[uuid.UUID]:
+    """Live customers (anyone's) holding one of these normalised e-mails or E.164 phones."""
+    if not emails and not phones:
+        return []
+    by_email = select(CustomerEmail.customer_id).where(CustomerEmail.email.in_(emails or [""]))
+    by_phone = select(CustomerPhone.customer_id).where(CustomerPhone.e164.in_(phones or [""]))
+    stmt = (select(Customer.id)
+            .where(Customer.deleted_at.is_(None), or_(Customer.id.in_(by_email), Customer.id.in_(by_phone)))
+            .order_by(Customer.created_at).limit(20))
+    if exclude:
+        stmt = stmt.where(Customer.id != exclude)
+    return list((await session.scalars(stmt)).all())

@@ -1,0 +1,169 @@
+"""Customers over HTTP: parse, call one service function, return a schema."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import BaseModel, ConfigDict
+
+from api.auth.deps import RequireScope
+from api.core.access import Principal
+from api.core.deps import AppSettings, IfMatch, Pagination, Session
+from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
+from api.core.etag import set_etag
+from api.core.pagination import Page, paginate, parse_sort
+from api.customers import contacts, repository, service
+from api.customers.models import Customer
+from api.customers.schemas import (
+    Channel,
+    ContactCreate,
+    ContactRead,
+    CustomerCreate,
+    CustomerRead,
+    CustomerSummary,
+    CustomerUpdate,
+    Stage,
+    Tier,
+)
+
+router = APIRouter(tags=["customers"])
+Reader = Annotated[Principal, Depends(RequireScope("customers:read"))]
+Writer = Annotated[Principal, Depends(RequireScope("customers:write"))]
+READ = responses(Unauthorized, Forbidden, ValidationFailed)
+ONE = responses(Unauthorized, Forbidden, NotFound, ValidationFailed)
+CREATE = responses(Unauthorized, Forbidden, Conflict, ValidationFailed)
+WRITE = responses(Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed)
+SORTS = {"created_at": Customer.created_at, "updated_at": Customer.updated_at,
+         "display_name": Customer.normalized_name}
+CUSTOM_PREFIX = "cf."
+
+
+class StageChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    from_stage: str | None
+    to_stage: str
+    cause: str
+    reason: str | None
+    actor_user_id: uuid.UUID | None
+    occurred_at: datetime
+
+
+def _custom_filters(request: Request) -> dict[str, Any]:
+    return {k[len(CUSTOM_PREFIX):]: v for k, v in request.query_params.items() if k.startswith(CUSTOM_PREFIX)}
+
+
+@router.get("/customers", name="customers:list", summary="List and search customers",
+            response_model=Page[CustomerSummary], responses=READ)
+async def list_customers(
+    request: Request,
+    session: Session,
+    principal: Reader,
+    page: Pagination,
+    q: Annotated[str | None, Query(max_length=200, description="Names, e-mails, phones, company, tags; "
+                                   "Persian/Arabic spellings and digits match; words match as prefixes")] = None,
+    stage: Annotated[list[Stage] | None, Query(description="Repeat for OR")] = None,
+    owner_id: Annotated[list[uuid.UUID] | None, Query()] = None,
+    team_id: Annotated[list[uuid.UUID] | None, Query()] = None,
+    tag: Annotated[list[str] | None, Query(max_length=60, description="Any of these tags")] = None,
+    source_channel: Annotated[list[str] | None, Query(max_length=40)] = None,
+    importance_tier: Annotated[list[Tier] | None, Query()] = None,
+    consent: Annotated[list[Channel] | None, Query(description="Has granted consent on every channel given")] = None,
+    kind: Literal["person", "organization"] | None = None,
+    is_key: bool | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    updated_from: datetime | None = None,
+    updated_to: datetime | None = None,
+    sort: Annotated[str | None, Query(description="created_at, updated_at, display_name; - for descending")] = None,
+) -> Page[CustomerSummary]:
+    """Custom fields filter as `cf.<key>=<value>` (exact match)."""
+    filters = repository.CustomerFilters(
+        q=q, stage=list(stage) if stage else None, owner_id=owner_id, team_id=team_id, tag=tag,
+        source_channel=source_channel, importance_tier=list(importance_tier) if importance_tier else None,
+        consent=list(consent) if consent else None, kind=kind, is_key=is_key, created_from=created_from,
+        created_to=created_to, updated_from=updated_from, updated_to=updated_to, custom=_custom_filters(request),
+    )
+    stmt = repository.apply_filters(repository.visible_customers(principal), filters)
+    order = parse_sort(sort, SORTS, Customer.id, "-created_at")
+    rows, cursor, total = await paginate(session, stmt, order, page)
+    return Page[CustomerSummary](items=[CustomerSummary.model_validate(r) for r in rows], next_cursor=cursor,
+                                 total=total)
+
+
+@router.post("/customers", name="customers:create", summary="Create a customer", status_code=status.HTTP_201_CREATED,
+             response_model=CustomerRead, responses={**CREATE, 200: {"description": "The existing duplicate "
+                                                                      "(on_duplicate=existing)"}})
+async def create_customer(
+    session: Session, principal: Writer, settings: AppSettings, data: CustomerCreate, response: Response,
+    on_duplicate: Annotated[Literal["reject", "existing", "create"], Query(
+        description="When the e-mail or phone is already known: reject (409 with the existing ids), "
+                    "existing (answer with that customer), or create anyway")] = "reject",
+) -> CustomerRead:
+    customer, created = await service.create_customer(session, principal, data, on_duplicate=on_duplicate,
+                                                      region=settings.default_phone_region)
+    if created:
+        response.headers["Location"] = f"/api/v1/customers/{customer.id}"
+    else:
+        response.status_code = status.HTTP_200_OK
+    set_etag(response, customer)
+    return CustomerRead.model_validate(customer)
+
+
+@router.get("/customers/{customer_id}", name="customers:get", summary="Get a customer", response_model=CustomerRead,
+            responses=ONE)
+async def get_customer(session: Session, principal: Reader, customer_id: uuid.UUID, response: Response) -> CustomerRead:
+    customer = await service.get_customer(session, principal, customer_id)
+    set_etag(response, customer)
+    return CustomerRead.model_validate(customer)
+
+
+@router.patch("/customers/{customer_id}", name="customers:update", summary="Change a customer",
+              response_model=CustomerRead, responses=WRITE)
+async def update_customer(
+    session: Session, principal: Writer, settings: AppSettings, customer_id: uuid.UUID, data: CustomerUpdate,
+    if_match: IfMatch, response: Response,
+) -> CustomerRead:
+    customer = await service.get_customer(session, principal, customer_id)
+    customer = await service.update_customer(session, principal, customer, data, if_match,
+                                             region=settings.default_phone_region)
+    set_etag(response, customer)
+    return CustomerRead.model_validate(customer)
+
+
+@router.delete("/customers/{customer_id}", name="customers:delete", summary="Delete a customer",
+               status_code=status.HTTP_204_NO_CONTENT, responses=WRITE)
+async def delete_customer(session: Session, principal: Writer, customer_id: uuid.UUID, if_match: IfMatch) -> Response:
+    await service.delete_customer(session, await service.get_customer(session, principal, customer_id), if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/customers/{customer_id}/stage-history", name="customers:stage_history",
+            summary="Moves on the customer ladder, newest first", response_model=list[StageChangeRead], responses=ONE)
+async def stage_history(session: Session, principal: Reader, customer_id: uuid.UUID) -> list[StageChangeRead]:
+    customer = await service.get_customer(session, principal, customer_id)
+    return [StageChangeRead.model_validate(r) for r in await service.stage_history(session, customer.id)]
+
+
+@router.get("/customers/{customer_id}/contacts", name="customers:contacts_list",
+            summary="Contacts of an organization", response_model=list[ContactRead], responses=ONE)
+async def list_contacts(session: Session, principal: Reader, customer_id: uuid.UUID) -> list[ContactRead]:
+    return await contacts.list_contacts(session, principal, customer_id)
+
+
+@router.post("/customers/{customer_id}/contacts", name="customers:contacts_add",
+             summary="Add a person as a contact of an organization", status_code=status.HTTP_201_CREATED,
+             response_model=ContactRead, responses=WRITE)
+async def add_contact(session: Session, principal: Writer, customer_id: uuid.UUID, data: ContactCreate) -> ContactRead:
+    link = await contacts.add_contact(session, principal, customer_id, data)
+    return ContactRead.model_validate(link)
+
+
+@router.delete("/customers/{customer_id}/contacts/{person_id}", name="customers:contacts_remove",
+               summary="Remove a contact from an organization", status_code=status.HTTP_204_NO_CONTENT,
+               responses=WRITE)
+async def remove_contact(session: Session, principal: Writer, customer_id: uuid.UUID, person_id: uuid.UUID) -> Response:
+    await contacts.remove_contact(session, principal, customer_id, person_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+Kind = Literal["person", "organization"]
+Stage = Literal[
+    "suspect", "prospect", "first_time", "repeat", "client", "advocate", "partner", "disqualified", "lapsed"
+]
+Channel = Literal["email", "sms", "phone", "post"]
+Tier = Literal["A", "B", "C"]
+Strategy = Literal["basic", "reactive", "accountable", "proactive", "partnership"]
+Tag = Field(min_length=1, max_length=60)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmailIn(Strict):
+    email: EmailStr = Field(examples=["sara@example.com"])
+    label: str | None = Field(None, max_length=40, examples=["work"])
+    is_primary: bool = False
+
+
+class PhoneIn(Strict):
+    number: str = Field(min_length=3, max_length=60, description="Any common form: 0912…, ۰۹۱۲…, +98 912 …",
+                        examples=["0912 345 6789"])
+    label: str | None = Field(None, max_length=40, examples=["mobile"])
+    is_primary: bool = False
+
+
+class AddressIn(Strict):
+    label: str | None = Field(None, max_length=40)
+    line1: str = Field(min_length=1, max_length=300)
+    line2: str | None = Field(None, max_length=300)
+    city: str | None = Field(None, max_length=120)
+    region: str | None = Field(None, max_length=120)
+    postal_code: str | None = Field(None, max_length=20)
+    country: str | None = Field(None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
+    is_primary: bool = False
+
+
+class ConsentIn(Strict):
+    granted: bool
+    source: str = Field(min_length=1, max_length=60, description="How it was given or withdrawn: webform, call…")
+    note: str | None = Field(None, max_length=500)
+    at: datetime | None = Field(None, description="When; default now")
+
+
+class UtmIn(Strict):
+    source: str | None = Field(None, max_length=200)
+    medium: str | None = Field(None, max_length=200)
+    campaign: str | None = Field(None, max_length=200)
+    term: str | None = Field(None, max_length=200)
+    content: str | None = Field(None, max_length=200)
+
+
+class _CustomerFields(Strict):
+    display_name: str | None = Field(None, min_length=1, max_length=300,
+                                     description="Default: first and last name, or the organization name")
+    first_name: str | None = Field(None, max_length=120)
+    last_name: str | None = Field(None, max_length=120)
+    organization_name: str | None = Field(None, max_length=300)
+    job_title: str | None = Field(None, max_length=120)
+    birthday: date | None = None
+    language: Literal["en", "fa"] | None = None
+    preferred_channel: Channel | None = None
+    tags: list[str] | None = Field(None, max_length=50)
+    custom_fields: dict[str, Any] | None = None
+    owner_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    source_channel: str | None = Field(None, max_length=40, examples=["webform"])
+    source_ref: str | None = Field(None, max_length=200, description="The form or campaign that brought them")
+    utm: UtmIn | None = None
+    referrer_id: uuid.UUID | None = Field(None, description="The customer who referred this one")
+    consent: dict[Channel, ConsentIn] | None = None
+    preferences: list[str] | None = Field(None, max_length=50, examples=[["no sauce", "calls after 4pm only"]])
+    importance_tier: Tier | None = None
+    desired_outcome: str | None = Field(None, max_length=2000)
+    target_value: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
+    target_currency: str | None = Field(None, min_length=3, max_length=3, examples=["IRR"])
+    strategy_override: Strategy | None = None
+    emails: list[EmailIn] | None = Field(None, max_length=20)
+    phones: list[PhoneIn] | None = Field(None, max_length=20)
+    addresses: list[AddressIn] | None = Field(None, max_length=20)
+
+
+class CustomerCreate(_CustomerFields):
+    kind: Kind = "person"
+    stage: Literal["suspect", "prospect"] = Field("suspect", description="Where a new customer starts")
+
+
+class CustomerUpdate(_CustomerFields):
+    """PATCH: only the fields sent change; lists (emails, phones, addresses, tags…) are replaced whole."""
+
+
+class EmailRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    email: str
+    label: str | None
+    is_primary: bool
+
+
+class PhoneRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    e164: str
+    raw: str
+    label: str | None
+    is_primary: bool
+
+
+class AddressRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    label: str | None
+    line1: str
+    line2: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None
+    is_primary: bool
+
+
+class CustomerSummary(BaseModel):
+    """A row of the customer list."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: Kind
+    display_name: str
+    organization_name: str | None
+    primary_email: str | None
+    primary_phone: str | None
+    stage: Stage
+    importance_tier: Tier | None
+    tags: list[str]
+    owner_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+    source_channel: str | None
+    lifetime_revenue: Decimal
+    is_key: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerRead(CustomerSummary):
+    first_name: str | None
+    last_name: str | None
+    job_title: str | None
+    birthday: date | None
+    language: str | None
+    preferred_channel: str | None
+    custom_fields: dict[str, Any]
+    source_ref: str | None
+    utm: dict[str, Any]
+    referrer_id: uuid.UUID | None
+    consent: dict[str, Any]
+    preferences: list[str]
+    desired_outcome: str | None
+    target_value: Decimal | None
+    target_currency: str | None
+    strategy_override: str | None
+    lapsed_from: str | None
+    stage_changed_at: datetime
+    purchase_count: int
+    first_purchase_at: datetime | None
+    last_purchase_at: datetime | None
+    rfm_recency: int | None
+    rfm_frequency: int | None
+    rfm_monetary: int | None
+    key_reasons: list[str]
+    emails: list[EmailRead]
+    phones: list[PhoneRead]
+    addresses: list[AddressRead]
+    version: int
+
+
+class ContactCreate(Strict):
+    person_id: uuid.UUID
+    role: str | None = Field(None, max_length=120, examples=["Purchasing manager"])
+
+
+class ContactRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    organization_id: uuid.UUID
+    person_id: uuid.UUID
+    role: str | None
+    person: CustomerSummary | None = None

@@ -1,0 +1,277 @@
+"""Customers: create, change and delete them within the caller's scope; duplicates are reported, never
+silently doubled; every write keeps the normalised search fields in step."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.access import Principal, Visibility
+from api.core.db import utcnow
+from api.core.errors import Conflict, NotFound, ValidationFailed
+from api.core.etag import check_if_match
+from api.core.events import emit
+from api.core.ids import new_id
+from api.core.jsonable import to_json
+from api.core.text import normalize_email, normalize_phone, normalize_text
+from api.customers import events, repository
+from api.customers.models import Customer, CustomerAddress, CustomerEmail, CustomerPhone, StageChange
+from api.customers.schemas import AddressIn, ConsentIn, CustomerCreate, CustomerRead, CustomerUpdate, EmailIn, PhoneIn
+from api.users.models import User
+
+OnDuplicate = Literal["reject", "existing", "create"]
+_SCALARS = (
+    "first_name", "last_name", "organization_name", "job_title", "birthday", "language", "preferred_channel",
+    "source_channel", "source_ref", "referrer_id", "importance_tier", "desired_outcome", "target_value",
+    "target_currency", "strategy_override",
+)
+
+
+class DuplicateCustomer(Conflict):
+    type, title = "duplicate-customer", "Likely duplicate customer"
+
+
+def _field_error(loc: list[Any], msg: str) -> ValidationFailed:
+    return ValidationFailed(msg, errors=[{"loc": ["body", *loc], "msg": msg, "type": "value_error"}])
+
+
+def _phones(items: list[PhoneIn], region: str) -> list[CustomerPhone]:
+    out: list[CustomerPhone] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        e164 = normalize_phone(item.number, region)
+        if e164 is None:
+            raise _field_error(["phones", i, "number"], f"not a valid phone number: {item.number!r}")
+        if e164 in seen:
+            continue
+        seen.add(e164)
+        out.append(CustomerPhone(id=new_id(), e164=e164, raw=item.number.strip(), label=item.label,
+                                 is_primary=item.is_primary, position=len(out)))
+    _one_primary(out)
+    return out
+
+
+def _emails(items: list[EmailIn]) -> list[CustomerEmail]:
+    out: list[CustomerEmail] = []
+    seen: set[str] = set()
+    for item in items:
+        email = normalize_email(str(item.email))
+        if email in seen:
+            continue
+        seen.add(email)
+        out.append(CustomerEmail(id=new_id(), email=email, label=item.label, is_primary=item.is_primary,
+                                 position=len(out)))
+    _one_primary(out)
+    return out
+
+
+def _addresses(items: list[AddressIn]) -> list[CustomerAddress]:
+    out = [CustomerAddress(id=new_id(), position=i, **item.model_dump(exclude={"country"}),
+                           country=item.country.upper() if item.country else None) for i, item in enumerate(items)]
+    _one_primary(out)
+    return out
+
+
+def _one_primary(items: list[Any]) -> None:
+    """Exactly one primary per list: the first marked one, else the first."""
+    primary = next((x for x in items if x.is_primary), items[0] if items else None)
+    for x in items:
+        x.is_primary = x is primary
+
+
+def _consent(current: dict[str, Any], given: Mapping[Any, ConsentIn]) -> dict[str, Any]:
+    merged = dict(current)
+    for channel, c in given.items():
+        merged[channel] = to_json({"granted": c.granted, "source": c.source, "note": c.note,
+                                   "at": c.at or utcnow()})
+    return merged
+
+
+def _display_name(c: Customer) -> str:
+    if c.kind == "organization":
+        return (c.organization_name or "").strip()
+    return " ".join(p for p in (c.first_name, c.last_name) if p and p.strip()).strip()
+
+
+def refresh_search(c: Customer) -> None:
+    """Derived fields: primary contact points, the normalised name and the full-text search text."""
+    primary_email = next((e.email for e in c.emails if e.is_primary), None)
+    primary_phone = next((p.e164 for p in c.phones if p.is_primary), None)
+    c.primary_email, c.primary_phone = primary_email, primary_phone
+    c.normalized_name = normalize_text(c.display_name)
+    parts = [c.display_name, c.first_name or "", c.last_name or "", c.organization_name or "", *c.tags]
+    for e in c.emails:
+        parts += [e.email, e.email.split("@")[0]]
+    for p in c.phones:
+        digits = p.e164.lstrip("+")
+        national = "0" + digits[2:] if digits.startswith("98") else ""
+        parts += [digits, national, digits[2:] if national else ""]
+    c.search_text = normalize_text(" ".join(x for x in parts if x))
+
+
+async def _owner_and_team(session: AsyncSession, principal: Principal, owner_id: uuid.UUID | None,
+                          team_id: uuid.UUID | None) -> tuple[uuid.UUID, uuid.UUID | None]:
+    """Who may own the record: anyone for admins, their team subtree for managers, else only the caller."""
+    owner = await session.get(User, owner_id) if owner_id else await session.get(User, principal.user_id)
+    if owner is None or not owner.is_active:
+        raise _field_error(["owner_id"], "no such active user")
+    level = principal.visibility
+    allowed = (
+        level is Visibility.all
+        or owner.id == principal.user_id
+        or (level is Visibility.team and owner.team_id is not None and owner.team_id in principal.team_ids)
+    )
+    if not allowed:
+        raise _field_error(["owner_id"], "you cannot give customers to this user")
+    team = team_id if team_id is not None else owner.team_id
+    if team_id is not None and level is not Visibility.all and team_id not in principal.team_ids:
+        raise _field_error(["team_id"], "outside your teams")
+    return owner.id, team
+
+
+async def _check_referrer(session: AsyncSession, principal: Principal, referrer_id: uuid.UUID | None) -> None:
+    if referrer_id is not None and await repository.get_visible(session, principal, referrer_id,
+                                                                children=False) is None:
+        raise _field_error(["referrer_id"], "no such customer")
+
+
+async def duplicates_of(session: AsyncSession, principal: Principal, emails: list[str], phones: list[str],
+                        exclude: uuid.UUID | None = None) -> tuple[list[uuid.UUID], bool]:
+    """Existing customers sharing an e-mail or phone: the ids the caller may see, and whether any
+    others (outside their scope) exist too."""
+    ids = await repository.ids_with_contact(session, emails, phones, exclude)
+    if not ids:
+        return [], False
+    seen = set((await session.scalars(
+        repository.visible_customers(principal).with_only_columns(Customer.id).where(Customer.id.in_(ids))
+    )).all())
+    return [i for i in ids if i in seen], len(seen) < len(ids)
+
+
+async def create_customer(session: AsyncSession, principal: Principal, data: CustomerCreate, *,
+                          on_duplicate: OnDuplicate = "reject", region: str = "IR") -> tuple[Customer, bool]:
+    """A new customer on the first rung. A likely duplicate (same e-mail or phone) is refused with 409
+    naming the existing record, returned instead (``existing``), or created anyway (``create``).
+    Returns the customer and whether it was created."""
+    emails = _emails(data.emails or [])
+    phones = _phones(data.phones or [], region)
+    if on_duplicate != "create":
+        visible_ids, hidden = await duplicates_of(session, principal, [e.email for e in emails],
+                                                  [p.e164 for p in phones])
+        if visible_ids and on_duplicate == "existing":
+            found = await repository.get_visible(session, principal, visible_ids[0])
+            assert found is not None
+            return found, False
+        if visible_ids or hidden:
+            raise DuplicateCustomer(
+                "A customer with this e-mail or phone already exists."
+                + ("" if visible_ids else " It belongs to someone outside your scope."),
+                extra={"existing_ids": [str(i) for i in visible_ids]},
+            )
+    owner_id, team_id = await _owner_and_team(session, principal, data.owner_id, data.team_id)
+    await _check_referrer(session, principal, data.referrer_id)
+    c = Customer(id=new_id(), kind=data.kind, owner_id=owner_id, team_id=team_id, stage=data.stage,
+                 tags=sorted({normalize_text(t) for t in data.tags or [] if normalize_text(t)}),
+                 custom_fields=data.custom_fields or {}, utm=data.utm.model_dump(exclude_none=True) if data.utm else {},
+                 consent=_consent({}, data.consent or {}), preferences=[p.strip() for p in data.preferences or []],
+                 emails=emails, phones=phones, addresses=_addresses(data.addresses or []),
+                 stage_changed_at=utcnow(), lifetime_revenue=0, purchase_count=0, is_key=False, key_reasons=[],
+                 lapsed_from=None, rfm_recency=None, rfm_frequency=None, rfm_monetary=None,
+                 first_purchase_at=None, last_purchase_at=None, deleted_at=None, erased_at=None)
+    for name in _SCALARS:
+        setattr(c, name, getattr(data, name))
+    c.display_name = (data.display_name or _display_name(c)).strip()
+    if not c.display_name:
+        raise _field_error(["display_name"], "give a display name, a first or last name, or an organization name")
+    refresh_search(c)
+    session.add(c)
+    session.add(StageChange(id=new_id(), customer_id=c.id, from_stage=None, to_stage=c.stage, cause="created",
+                            actor_user_id=principal.user_id, occurred_at=utcnow()))
+    await session.flush()
+    emit(session, events.CUSTOMER_CREATED, "customer", c.id, payload(c))
+    return c, True
+
+
+async def get_customer(session: AsyncSession, principal: Principal, customer_id: uuid.UUID) -> Customer:
+    """A live customer the caller may see; any other id is simply not found."""
+    c = await repository.get_visible(session, principal, customer_id)
+    if c is None:
+        raise NotFound("No such customer.")
+    return c
+
+
+async def update_customer(session: AsyncSession, principal: Principal, c: Customer, data: CustomerUpdate,
+                          if_match: str | None, *, region: str = "IR") -> Customer:
+    """Change the fields sent. A new e-mail or phone that another customer holds is a 409, like on create."""
+    check_if_match(if_match, c)
+    changes = data.model_dump(exclude_unset=True)
+    if "emails" in changes or "phones" in changes:
+        emails = _emails(data.emails or []) if "emails" in changes else None
+        phones = _phones(data.phones or [], region) if "phones" in changes else None
+        visible_ids, hidden = await duplicates_of(
+            session, principal, [e.email for e in emails or []], [p.e164 for p in phones or []], exclude=c.id)
+        if visible_ids or hidden:
+            raise DuplicateCustomer("Another customer already has this e-mail or phone.",
+                                    extra={"existing_ids": [str(i) for i in visible_ids]})
+        if emails is not None:
+            c.emails = emails
+        if phones is not None:
+            c.phones = phones
+    if "addresses" in changes:
+        c.addresses = _addresses(data.addresses or [])
+    if "owner_id" in changes or "team_id" in changes:
+        c.owner_id, c.team_id = await _owner_and_team(
+            session, principal, changes.get("owner_id", c.owner_id), changes.get("team_id"))
+    if "referrer_id" in changes:
+        if changes["referrer_id"] == c.id:
+            raise _field_error(["referrer_id"], "a customer cannot refer themselves")
+        await _check_referrer(session, principal, changes["referrer_id"])
+    for name in _SCALARS:
+        if name in changes:
+            setattr(c, name, getattr(data, name))
+    if "tags" in changes:
+        c.tags = sorted({normalize_text(t) for t in data.tags or [] if normalize_text(t)})
+    if "custom_fields" in changes:
+        c.custom_fields = {**c.custom_fields, **(data.custom_fields or {})}
+    if "utm" in changes:
+        c.utm = data.utm.model_dump(exclude_none=True) if data.utm else {}
+    if "consent" in changes:
+        c.consent = _consent(c.consent, data.consent or {})
+    if "preferences" in changes:
+        c.preferences = [p.strip() for p in data.preferences or []]
+    if "display_name" in changes:
+        if not data.display_name:
+            raise _field_error(["display_name"], "may not be empty")
+        c.display_name = data.display_name.strip()
+    elif {"first_name", "last_name", "organization_name"} & changes.keys():
+        c.display_name = _display_name(c) or c.display_name
+    refresh_search(c)
+    await session.flush()
+    emit(session, events.CUSTOMER_UPDATED, "customer", c.id, payload(c))
+    return c
+
+
+async def delete_customer(session: AsyncSession, c: Customer, if_match: str | None) -> None:
+    """Soft delete: the customer disappears from lists and lookups; history stays for reports."""
+    check_if_match(if_match, c)
+    c.deleted_at = utcnow()
+    await session.flush()
+    emit(session, events.CUSTOMER_DELETED, "customer", c.id, {"id": str(c.id)})
+
+
+def payload(c: Customer) -> dict[str, Any]:
+    return CustomerRead.model_validate(c).model_dump(mode="json")
+
+
+async def stage_history(session: AsyncSession, customer_id: uuid.UUID) -> list[StageChange]:
+    rows = await session.scalars(
+        select(StageChange).where(StageChange.customer_id == customer_id)
+        .order_by(StageChange.occurred_at.desc(), StageChange.id.desc()).limit(500)
+    )
+    return list(rows.all())
+
+

@@ -1,0 +1,200 @@
+"""The customers API: create, read, change, delete, search, duplicates and scope."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import assert_problem
+from sqlalchemy import func, select
+
+from api.core.access import Role
+from api.core.audit import AuditEntry
+from api.core.events import OutboxEvent
+
+C = "/api/v1/customers"
+
+
+@pytest.fixture
+async def org(make_team):
+    root = await make_team("Head office")
+    a = await make_team("Team A", root.id)
+    b = await make_team("Team B", root.id)
+    return {"root": root, "a": a, "b": b}
+
+
+@pytest.fixture
+async def rep_a(make_user, org, login):
+    user = await make_user(Role.sales, team_id=org["a"].id)
+    return user, await login(user)
+
+
+@pytest.fixture
+async def rep_b(make_user, org, login):
+    user = await make_user(Role.sales, team_id=org["b"].id)
+    return user, await login(user)
+
+
+def persian(**extra):
+    return {"first_name": "علی", "last_name": "رضایی", "birthday": "1990-03-21", "language": "fa",
+            "emails": [{"email": "Ali.Rezaei@Example.com"}], "phones": [{"number": "۰۹۱۲۳۴۵۶۷۸۹"}],
+            "tags": ["VIP", "تهران"], "preferences": ["بدون سس"], **extra}
+
+
+async def test_create_a_persian_customer_and_read_it_back(client, rep_a):
+    user, headers = rep_a
+    r = await client.post(C, json=persian(), headers=headers)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert r.headers["location"] == f"{C}/{body['id']}"
+    assert body["display_name"] == "علی رضایی"
+    assert body["primary_email"] == "ali.rezaei@example.com"
+    assert body["primary_phone"] == "+989123456789"
+    assert body["owner_id"] == str(user.id) and body["team_id"] == str(user.team_id)
+    assert body["stage"] == "suspect" and body["tags"] == ["vip", "تهران"]
+    got = await client.get(f"{C}/{body['id']}", headers=headers)
+    assert got.status_code == 200 and got.headers["etag"] == r.headers["etag"]
+    assert got.json()["preferences"] == ["بدون سس"]
+
+
+async def test_arabic_spelling_finds_the_persian_name(client, rep_a):
+    _, headers = rep_a
+    created = (await client.post(C, json=persian(), headers=headers)).json()
+    await client.post(C, json={"first_name": "Sara", "emails": [{"email": "sara@example.com"}]}, headers=headers)
+    for q in ("علي", "علی", "رضا", "ALI.REZ", "ali.rezaei@example.com"):
+        r = await client.get(C, params={"q": q}, headers=headers)
+        assert [c["id"] for c in r.json()["items"]] == [created["id"]], q
+
+
+async def test_persian_digits_find_the_e164_phone(client, rep_a):
+    _, headers = rep_a
+    created = (await client.post(C, json=persian(), headers=headers)).json()
+    for q in ("۰۹۱۲۳۴۵۶۷۸۹", "+989123456789", "0912 345 6789", "0912345"):
+        r = await client.get(C, params={"q": q}, headers=headers)
+        assert [c["id"] for c in r.json()["items"]] == [created["id"]], q
+
+
+async def test_the_same_person_entered_twice_is_caught(client, rep_a):
+    _, headers = rep_a
+    first = (await client.post(C, json=persian(), headers=headers)).json()
+    again = {"first_name": "Ali", "phones": [{"number": "+98 912 345 6789"}]}
+    body = assert_problem(await client.post(C, json=again, headers=headers), 409, "duplicate-customer")
+    assert body["existing_ids"] == [first["id"]]
+    r = await client.post(C, params={"on_duplicate": "existing"}, json=again, headers=headers)
+    assert r.status_code == 200 and r.json()["id"] == first["id"]
+    r = await client.post(C, params={"on_duplicate": "create"}, json=again, headers=headers)
+    assert r.status_code == 201 and r.json()["id"] != first["id"]
+
+
+async def test_another_teams_rep_sees_nothing_of_mine(client, rep_a, rep_b):
+    _, headers_a = rep_a
+    _, headers_b = rep_b
+    mine = (await client.post(C, json=persian(), headers=headers_a)).json()
+    assert_problem(await client.get(f"{C}/{mine['id']}", headers=headers_b), 404)
+    assert_problem(await client.patch(f"{C}/{mine['id']}", json={"first_name": "x"}, headers=headers_b), 404)
+    assert_problem(await client.delete(f"{C}/{mine['id']}", headers=headers_b), 404)
+    assert_problem(await client.get(f"{C}/{mine['id']}/stage-history", headers=headers_b), 404)
+    assert (await client.get(C, headers=headers_b)).json()["items"] == []
+    assert (await client.get(C, params={"q": "علی"}, headers=headers_b)).json()["items"] == []
+    # The duplicate check still stops a second copy, without revealing whose or which record it is.
+    body = assert_problem(await client.post(C, json=persian(), headers=headers_b), 409, "duplicate-customer")
+    assert body["existing_ids"] == []
+
+
+async def test_manager_sees_the_team_subtree(client, rep_a, rep_b, make_user, org, login):
+    _, headers_a = rep_a
+    _, headers_b = rep_b
+    a = (await client.post(C, json={"first_name": "A"}, headers=headers_a)).json()
+    b = (await client.post(C, json={"first_name": "B"}, headers=headers_b)).json()
+    manager_a = await login(await make_user(Role.manager, team_id=org["a"].id))
+    boss = await login(await make_user(Role.manager, team_id=org["root"].id))
+    assert [c["id"] for c in (await client.get(C, headers=manager_a)).json()["items"]] == [a["id"]]
+    assert {c["id"] for c in (await client.get(C, headers=boss)).json()["items"]} == {a["id"], b["id"]}
+
+
+async def test_patch_with_if_match_and_stale_etag(client, rep_a):
+    _, headers = rep_a
+    r = await client.post(C, json=persian(), headers=headers)
+    url, etag = r.headers["location"], r.headers["etag"]
+    ok = await client.patch(url, json={"importance_tier": "A", "tags": ["gold"]},
+                            headers={**headers, "If-Match": etag})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["importance_tier"] == "A" and ok.json()["tags"] == ["gold"]
+    assert ok.headers["etag"] != etag
+    assert_problem(await client.patch(url, json={"importance_tier": "B"}, headers={**headers, "If-Match": etag}), 412)
+
+
+async def test_bad_input_is_a_422_and_changes_nothing(client, rep_a, db):
+    _, headers = rep_a
+    for body in ({"phones": [{"number": "12"}], "first_name": "X"}, {"kind": "robot"}, {"first_name": "X", "nope": 1},
+                 {}, {"stage": "advocate", "first_name": "X"}, {"first_name": "X", "target_value": "-5"}):
+        assert_problem(await client.post(C, json=body, headers=headers), 422)
+    count = await db(lambda s: s.scalar(select(func.count()).select_from(OutboxEvent)
+                                        .where(OutboxEvent.entity_type == "customer")))
+    assert count == 0
+
+
+async def test_create_is_audited_and_emits_an_event(client, rep_a, db):
+    user, headers = rep_a
+    created = (await client.post(C, json=persian(), headers=headers)).json()
+    entries = (await db(lambda s: s.scalars(select(AuditEntry).where(AuditEntry.entity_type == "customer")))).all()
+    assert len(entries) == 1 and entries[0].actor_user_id == user.id
+    assert entries[0].changes["display_name"] == [None, "علی رضایی"]
+    types = (await db(lambda s: s.scalars(select(OutboxEvent.type).where(OutboxEvent.entity_type == "customer")))).all()
+    assert types == ["customer.created"]
+    history = (await client.get(f"{C}/{created['id']}/stage-history", headers=headers)).json()
+    assert history[0]["to_stage"] == "suspect" and history[0]["cause"] == "created"
+
+
+async def test_delete_hides_the_customer(client, rep_a):
+    _, headers = rep_a
+    r = await client.post(C, json=persian(), headers=headers)
+    assert (await client.delete(r.headers["location"], headers=headers)).status_code == 204
+    assert_problem(await client.get(r.headers["location"], headers=headers), 404)
+    assert (await client.get(C, headers=headers)).json()["items"] == []
+
+
+async def test_filters_and_keyset_pages(client, rep_a):
+    _, headers = rep_a
+    for i in range(5):
+        await client.post(C, json={"first_name": f"P{i}", "importance_tier": "A" if i % 2 else "B",
+                                   "tags": ["even" if i % 2 == 0 else "odd"],
+                                   "consent": {"email": {"granted": i < 2, "source": "webform"}}}, headers=headers)
+    seen, cursor = [], None
+    while True:
+        page = (await client.get(C, params={"limit": 2, **({"cursor": cursor} if cursor else {})},
+                                 headers=headers)).json()
+        seen += [c["display_name"] for c in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == ["P4", "P3", "P2", "P1", "P0"]
+    tier_a = (await client.get(C, params={"importance_tier": "A"}, headers=headers)).json()["items"]
+    assert {c["display_name"] for c in tier_a} == {"P1", "P3"}
+    odd = (await client.get(C, params={"tag": "ODD"}, headers=headers)).json()["items"]
+    assert {c["display_name"] for c in odd} == {"P1", "P3"}
+    consenting = (await client.get(C, params={"consent": "email"}, headers=headers)).json()["items"]
+    assert {c["display_name"] for c in consenting} == {"P0", "P1"}
+    by_name = (await client.get(C, params={"sort": "display_name"}, headers=headers)).json()["items"]
+    assert [c["display_name"] for c in by_name] == ["P0", "P1", "P2", "P3", "P4"]
+
+
+async def test_organization_contacts(client, rep_a, rep_b):
+    _, headers = rep_a
+    org = (await client.post(C, json={"kind": "organization", "organization_name": "شرکت پیوند"},
+                             headers=headers)).json()
+    person = (await client.post(C, json={"first_name": "Neda"}, headers=headers)).json()
+    url = f"{C}/{org['id']}/contacts"
+    r = await client.post(url, json={"person_id": person["id"], "role": "Buyer"}, headers=headers)
+    assert r.status_code == 201, r.text
+    assert_problem(await client.post(url, json={"person_id": person["id"]}, headers=headers), 409)
+    listed = (await client.get(url, headers=headers)).json()
+    assert [(c["person_id"], c["role"]) for c in listed] == [(person["id"], "Buyer")]
+    assert_problem(await client.get(url, headers=rep_b[1]), 404)
+    assert (await client.delete(f"{url}/{person['id']}", headers=headers)).status_code == 204
+    assert (await client.get(url, headers=headers)).json() == []
+
+
+async def test_rep_cannot_hand_customers_to_another_team(client, rep_a, rep_b):
+    _, headers = rep_a
+    other, _ = rep_b
+    body = {"first_name": "X", "owner_id": str(other.id)}
+    assert_problem(await client.post(C, json=body, headers=headers), 422)
