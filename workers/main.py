@@ -12,7 +12,7 @@ from api.core.settings import Settings, get_settings
 from workers.context import make_startup, shutdown
 
 # Every domain with jobs lists its module here; importing it registers its @job functions.
-JOB_MODULES = ("api.core.jobs", "api.auth.jobs")
+JOB_MODULES = ("api.core.jobs", "api.auth.jobs", "api.customers.jobs")
 
 
 def collect() -> tuple[list[Any], list[Any]]:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Computed,
     ForeignKey,
     Index,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -97,6 +98,8 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, Base):
     )
     deleted_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # Set on the record that was merged away; it points at the survivor.
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customer.id", ondelete="SET NULL"))
 
     emails: Mapped[list[CustomerEmail]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="CustomerEmail.position"
@@ -213,3 +216,90 @@ class StageChange(IdMixin, Base):
         Index("ix_customer_stage_change_customer", "customer_id", "occurred_at"),
         Index("ix_customer_stage_change_to_stage", "to_stage", "occurred_at"),
     )
+
+
+class CustomerFact(IdMixin, Base):
+    """A fact that moves the ladder or the value (a purchase, a referral, praise, a contract), recorded
+    once per source reference so a fact delivered twice counts once."""
+
+    __tablename__ = "customer_fact"
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))  # purchase | referral | praise | contract_activated | ...
+    ref: Mapped[str] = mapped_column(String(200))  # e.g. "invoice:<id>"
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    margin: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    occurred_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("kind", "ref", name="uq_customer_fact_kind_ref"),
+        Index("ix_customer_fact_customer", "customer_id", "occurred_at"),
+    )
+
+
+class CustomField(IdMixin, TimestampMixin, VersionMixin, Base):
+    """An admin-defined, typed field of customers (text, number, date, choice, boolean)."""
+
+    __tablename__ = "custom_field"
+    __audit__ = True
+    __owner_attr__ = None
+    __team_attr__ = None
+
+    entity: Mapped[str] = mapped_column(String(30), server_default="customer")
+    key: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(120))
+    label_fa: Mapped[str | None] = mapped_column(String(120))
+    type: Mapped[str] = mapped_column(String(10))
+    choices: Mapped[list[str]] = mapped_column(ARRAY(String(120)), server_default="{}")
+    required: Mapped[bool] = mapped_column(server_default=text("false"))
+    position: Mapped[int] = mapped_column(server_default="0")
+    is_active: Mapped[bool] = mapped_column(server_default=text("true"))
+
+    __table_args__ = (
+        UniqueConstraint("entity", "key", name="uq_custom_field_entity_key"),
+        CheckConstraint("type in ('text','number','date','choice','boolean')", name="type"),
+    )
+
+
+class ImportJob(IdMixin, TimestampMixin, Base):
+    """A CSV import of customers, run by the worker: dry run, then the real run, resumable."""
+
+    __tablename__ = "import_job"
+    __owner_attr__ = "owner_id"
+    __team_attr__ = "team_id"
+
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    entity: Mapped[str] = mapped_column(String(30), server_default="customer")
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    duplicate_policy: Mapped[str] = mapped_column(String(10), server_default="skip")  # skip | update | create
+    dry_run: Mapped[bool] = mapped_column(server_default=text("true"))
+    # pending → running → completed | failed | cancelled
+    status: Mapped[str] = mapped_column(String(12), server_default="pending")
+    total_rows: Mapped[int | None]
+    processed_rows: Mapped[int] = mapped_column(server_default="0")
+    created_count: Mapped[int] = mapped_column(server_default="0")
+    updated_count: Mapped[int] = mapped_column(server_default="0")
+    skipped_count: Mapped[int] = mapped_column(server_default="0")
+    error_count: Mapped[int] = mapped_column(server_default="0")
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_import_job_owner", "owner_id", "created_at"),)
+
+
+class ImportRowError(IdMixin, Base):
+    """Why one row of an import was (or, in a dry run, would be) refused."""
+
+    __tablename__ = "import_row_error"
+
+    import_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("import_job.id", ondelete="CASCADE"))
+    row_number: Mapped[int]
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+
+    __table_args__ = (UniqueConstraint("import_id", "row_number", name="uq_import_row_error_row"),)

@@ -15,7 +15,15 @@ from api.core.deps import AppSettings, IfMatch, Pagination, Session
 from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
 from api.core.etag import set_etag
 from api.core.pagination import Page, paginate, parse_sort
-from api.customers import contacts, repository, service
+from api.customers import (
+    contacts,
+    custom_fields_router,
+    imports_router,
+    ladder_router,
+    merge_router,
+    repository,
+    service,
+)
 from api.customers.models import Customer
 from api.customers.schemas import (
     Channel,
@@ -30,6 +38,9 @@ from api.customers.schemas import (
 )
 
 router = APIRouter(tags=["customers"])
+# Sub-routers first: their fixed paths (/customers/csv, /custom-fields…) must win over /customers/{id}.
+for _sub in (custom_fields_router.router, imports_router.router, ladder_router.router, merge_router.router):
+    router.include_router(_sub)
 Reader = Annotated[Principal, Depends(RequireScope("customers:read"))]
 Writer = Annotated[Principal, Depends(RequireScope("customers:write"))]
 READ = responses(Unauthorized, Forbidden, ValidationFailed)

@@ -1,0 +1,7 @@
+"""Jobs of the customers domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CRON_JOBS: list[Any] = []
