@@ -18,7 +18,7 @@ from api.core.db import create_engine, create_sessionmaker
 from api.core.errors import install_error_handlers
 from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import CoreMiddleware
-from api.core.openapi import install_openapi
+from api.core.openapi import install_docs, install_openapi
 from api.core.queue import redis_settings
 from api.core.security import configure_hasher
 from api.core.settings import Settings, get_settings
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Customers, touchpoints, sales, campaigns and webhooks — the Peyvand CRM.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     install_error_handlers(app)
     install_openapi(app)
+    spa_dist = settings.spa_dir or Path(__file__).resolve().parent.parent / "frontend" / "dist"
+    install_docs(app, spa_dist, f"{API_PREFIX}/openapi.json")
 
     app.add_middleware(IdempotencyMiddleware, ttl_hours=settings.idempotency_ttl_hours)
     if settings.cors_origins:
@@ -86,5 +88,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(CoreMiddleware, max_body_bytes=settings.max_body_bytes, hsts=settings.behind_tls)
-    mount_spa(app, settings.spa_dir or Path(__file__).resolve().parent.parent / "frontend" / "dist")
+    mount_spa(app, spa_dist)
     return app

@@ -1,10 +1,33 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
 // In development the API runs on :8000 (`make dev`); the browser only ever talks to Vite's origin,
 // so the same-origin CSP the API sends holds in development too.
 const API = "http://127.0.0.1:8000";
 
+// The API's interactive docs (/api/docs) load Swagger UI from here, so they work without internet.
+function swaggerUi(): Plugin {
+  const require = createRequire(import.meta.url);
+  return {
+    name: "peyvand-swagger-ui",
+    apply: "build",
+    closeBundle() {
+      const source = dirname(require.resolve("swagger-ui-dist/package.json"));
+      const target = join("dist", "api-docs");
+      mkdirSync(target, { recursive: true });
+      for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
+        copyFileSync(join(source, file), join(target, file));
+      }
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [swaggerUi()],
   server: {
     proxy: {
       "/api": API,

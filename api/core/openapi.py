@@ -4,10 +4,13 @@ and a stable, sorted serialisation for ``openapi/openapi.json``."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 
 from api.core.errors import PROBLEM_JSON, Problem
 from api.core.events.catalogue import EVENT_TYPES
@@ -94,6 +97,20 @@ def install_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def install_docs(app: FastAPI, spa_dist: Path, openapi_url: str) -> None:
+    """Swagger UI at /api/docs, from the copy the web-app build ships (dist/api-docs) so it works
+    without internet; from its CDN when the web app was not built."""
+    local = (spa_dist / "api-docs" / "swagger-ui-bundle.js").is_file()
+    assets = {"swagger_js_url": "/api-docs/swagger-ui-bundle.js", "swagger_css_url": "/api-docs/swagger-ui.css"}
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url, title=f"{app.title} — docs", swagger_favicon_url="/favicon.svg",
+            swagger_ui_parameters={"persistAuthorization": True}, **(assets if local else {}),
+        )
 
 
 def dumps(schema: dict[str, Any]) -> str:
