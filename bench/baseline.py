@@ -27,6 +27,8 @@ from fastapi import FastAPI, Request, Response
 
 from api.auth.service import _SESSION_LOOKUP
 from api.core.access import ROLE_SCOPES, ROLE_VISIBILITY, Role, Visibility
+from bench.baseline_customers import init_connection
+from bench.baseline_customers import register as register_customers
 
 APPLICATION_NAME = "peyvand-baseline"
 POOL_ENV = "BENCH_BASELINE_POOL_SIZE"
@@ -132,7 +134,7 @@ def create_app() -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await asyncpg.create_pool(
-            dsn, min_size=min(10, pool_size), max_size=pool_size, reset=_no_reset,
+            dsn, min_size=min(10, pool_size), max_size=pool_size, reset=_no_reset, init=init_connection,
             server_settings={"application_name": APPLICATION_NAME, "timezone": "UTC"},
         )
         try:
@@ -194,6 +196,7 @@ def create_app() -> FastAPI:
             next_cursor = _encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
         return _json({"items": [_user(r) for r in rows], "next_cursor": next_cursor, "total": None})
 
+    register_customers(app)
     return app
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 COLUMNS = ["scenario", "target", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms",
-           "API/baseline", "app CPU ms/req", "DB CPU ms/req", "DB conns opened"]
+           "API/baseline", "app CPU ms/req", "DB CPU ms/req", "DB conns opened", "driver CPU"]
 
 
 def _fmt(v: Any, digits: int = 2) -> str:
@@ -34,6 +34,7 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 _fmt(t["p95_ms"]), _fmt(t["p99_ms"]), _fmt(sc["ratio"]) if name == "api" else "",
                 _fmt(t.get("app_cpu_ms_per_req")), _fmt(t.get("db_cpu_ms_per_req")),
                 _fmt(_int(t.get("counters", {}).get("db_connections_opened"))),
+                "—" if t.get("driver_cpu_share") is None else f"{t['driver_cpu_share']:.0%}",
             ])
     return out
 
@@ -77,7 +78,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"{m['cpus']} CPUs (load average {_fmt(m.get('load_average_before'))} before, "
         f"{_fmt(m.get('load_average_after'))} after), Python {m['python']}, {m['postgres']} ({m['database']}), "
         f"Redis {m['redis']}.",
-        f"{s['users']} users, {s['concurrency']} concurrent connections, {s['duration']} s measured per scenario "
+        f"{s['users']} users, {s.get('customers', 0)} customers (seeded in {s.get('customer_seed_seconds', 0)} s), "
+        f"{s['concurrency']} concurrent connections, {s['duration']} s measured per scenario "
         f"and target in {s['rounds']} alternating rounds (after {s['warmup']} s warm-up each), "
         f"{s['workers']} uvicorn workers for each target.",
         "",
@@ -86,7 +88,8 @@ def markdown(results: dict[str, Any]) -> str:
         "req/s counts 2xx answers; latencies include every answer. API/baseline is the throughput ratio. "
         "CPU per request is measured on the target's processes and on the PostgreSQL backends serving it "
         "(connections closed during a slice are missed: see DB conns opened, the new database connections "
-        "during the measured time, which should be 0 once the pools are warm).",
+        "during the measured time, which should be 0 once the pools are warm). Driver CPU is the load driver's own "
+        "share of one core while measuring; near 100 % the driver, not the target, was the limit.",
     ]
     extra = notes(results)
     if extra:

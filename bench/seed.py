@@ -49,6 +49,8 @@ class SeedInfo:
     users: int
     teams: int
     seconds: float
+    customers: int = 0
+    customer_seconds: float = 0.0
 
 
 def plain_url(url: str) -> str:
@@ -89,18 +91,28 @@ def _instant(start: datetime, offset_us: int) -> tuple[datetime, int]:
     return at, int(at.timestamp() * 1000)
 
 
-async def prepare_database(server_url: str, name: str, users: int, seed: int = 1) -> tuple[str, SeedInfo]:
+async def prepare_database(server_url: str, name: str, users: int, seed: int = 1,
+                           customers: int = 0) -> tuple[str, SeedInfo]:
     """Create, migrate and seed the benchmark database; returns its URL and what was seeded."""
+    from bench.customers_seed import seed_customers
+
     started = time.perf_counter()
     url = await create_database(server_url, name)
     await asyncio.to_thread(upgrade, url)
     conn = await asyncpg.connect(url)
     try:
-        info = await _seed(conn, users, random.Random(seed))
+        rng = random.Random(seed)
+        info = await _seed(conn, users, rng)
+        extra: dict[str, Any] = {}
+        if customers:
+            now = datetime.now(UTC).replace(microsecond=0)
+            c = await seed_customers(conn, customers, now - timedelta(days=3 * 365 - 2), now - timedelta(hours=1),
+                                     random.Random(seed + 1))
+            extra = {"customers": c.customers, "customer_seconds": c.seconds}
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
-    return url, SeedInfo(**{**info.__dict__, "seconds": round(time.perf_counter() - started, 1)})
+    return url, SeedInfo(**{**info.__dict__, **extra, "seconds": round(time.perf_counter() - started, 1)})
 
 
 async def _seed(conn: asyncpg.Connection, users: int, rng: random.Random) -> SeedInfo:

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from bench.driver import Scenario
-from bench.scenarios import users
+from bench.scenarios import customers, users
 
-ALL: dict[str, Scenario] = {s.name: s for s in (*users.SCENARIOS,)}
+ALL: dict[str, Scenario] = {s.name: s for s in (*users.SCENARIOS, *customers.SCENARIOS)}

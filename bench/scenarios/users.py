@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import random
+from urllib.parse import urlencode
 
 import asyncpg
-import httpx
 
-from bench.driver import Context, Scenario
+from bench.driver import Context, Request, Scenario
 
 DEEP_FRACTION = 0.9  # the deep page starts after 90 % of the users
 
 
-async def me(http: httpx.AsyncClient, rng: random.Random, ctx: Context) -> httpx.Response:
-    return await http.get("/api/v1/me")
+ME = Request("GET", "/api/v1/me")
+FIRST_PAGE = Request("GET", "/api/v1/users?limit=50")
 
 
-async def users_first_page(http: httpx.AsyncClient, rng: random.Random, ctx: Context) -> httpx.Response:
-    return await http.get("/api/v1/users", params={"limit": 50})
+def me(rng: random.Random, ctx: Context) -> Request:
+    return ME
+
+
+def users_first_page(rng: random.Random, ctx: Context) -> Request:
+    return FIRST_PAGE
 
 
 async def prepare_deep_cursor(db: asyncpg.Connection, ctx: Context) -> None:
@@ -31,11 +35,13 @@ async def prepare_deep_cursor(db: asyncpg.Connection, ctx: Context) -> None:
     if row is None:
         raise RuntimeError("no users to page through")
     sort = parse_sort(None, USER_SORTS, User.id, "created_at")
-    ctx.data["users_deep_cursor"] = encode_cursor(sort, [row["created_at"], row["id"]])
+    cursor = encode_cursor(sort, [row["created_at"], row["id"]])
+    ctx.data["users_deep_page"] = Request("GET", f"/api/v1/users?{urlencode({'limit': 50, 'cursor': cursor})}")
 
 
-async def users_deep_page(http: httpx.AsyncClient, rng: random.Random, ctx: Context) -> httpx.Response:
-    return await http.get("/api/v1/users", params={"limit": 50, "cursor": ctx.data["users_deep_cursor"]})
+def users_deep_page(rng: random.Random, ctx: Context) -> Request:
+    req: Request = ctx.data["users_deep_page"]
+    return req
 
 
 SCENARIOS = [
