@@ -100,6 +100,9 @@ def markdown(results: dict[str, Any]) -> str:
 def write(results: dict[str, Any], directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     stem = f"{results['started_at'][:10]}-{results['label']}"
+    customers = results["settings"].get("customers") or 0
+    if customers:  # runs at different scales are different results: keep both
+        stem += f"-{customers // 1_000_000}m" if customers % 1_000_000 == 0 else f"-{customers // 1000}k"
     json_path, md_path = directory / f"{stem}.json", directory / f"{stem}.md"
     json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     md_path.write_text(markdown(results), encoding="utf-8")
