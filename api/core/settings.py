@@ -60,6 +60,34 @@ class Settings(BaseSettings):
     worker_heartbeat_seconds: int = 10
     default_phone_region: str = "IR"
 
+    # The customer ladder (api/customers/ladder.py). A customer becomes a `client` ("buys from us
+    # regularly") after this many purchases within this many days; a buyer with no purchase for
+    # PEYVAND_LADDER_LAPSE_DAYS is moved to `lapsed` by the nightly job (a win-back target).
+    ladder_client_purchases: int = Field(3, ge=2)
+    ladder_client_window_days: int = Field(365, ge=1)
+    ladder_lapse_days: int = Field(180, ge=1)
+    # Rows per transaction in the nightly ladder and value jobs: small enough that no customer stays
+    # locked for long, big enough that a million customers take a few hundred statements.
+    ladder_batch_size: int = Field(1000, ge=1)
+    # Customer value (api/customers/value.py). Lifetime revenue is kept in one currency; purchase facts
+    # in another one are refused until currency conversion exists.
+    value_currency: str = Field("IRR", min_length=3, max_length=3)
+    # Key customers: "profitability" = the customers who together make this share of all margin (the
+    # 80/20 rule); "loyalty" = buying for at least this many years and still active; "ideas" = at least
+    # this many referrals and suggestions brought.
+    key_profit_share: float = Field(0.8, gt=0, le=1)
+    key_loyalty_years: int = Field(3, ge=1)
+    key_ideas_min: int = Field(3, ge=1)
+    # Relationship strategy (Kotler's matrix). Margin rate (margin / revenue of a customer's purchases)
+    # at or above the high mark is "high", below the low mark "low"; retail margins of 10-30 % are the
+    # usual middle. A segment (customers of the same kind and importance tier on a buying rung) of at
+    # least "many" customers is "many", of fewer than "few" is "few": below ~100 customers each one can
+    # be called personally, above ~1000 only programmes (mailings, hotlines) reach them all.
+    strategy_high_margin_pct: float = Field(30, ge=0)
+    strategy_low_margin_pct: float = Field(10, ge=0)
+    strategy_many_customers: int = Field(1000, ge=2)
+    strategy_few_customers: int = Field(100, ge=1)
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.env == "production":

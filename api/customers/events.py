@@ -8,3 +8,12 @@ CUSTOMER_DELETED = register_event_type("customer.deleted", "A customer was delet
 CUSTOMER_STAGE_CHANGED = register_event_type(
     "customer.stage_changed", "A customer moved on the ladder (by hand or by a fact such as a purchase)"
 )
+CUSTOMER_LAPSED = register_event_type(
+    "customer.lapsed",
+    "A buying customer stopped buying and moved to the lapsed rung: a win-back target for the owner",
+)
+CUSTOMER_FACT_RECORDED = register_event_type(
+    "customer.fact_recorded",
+    "A fact about a customer was recorded (a purchase, referral, praise, suggestion or activated contract); "
+    "the payload carries the fact and the customer with its updated value",
+)

@@ -192,3 +192,67 @@ class ContactRead(BaseModel):
     person_id: uuid.UUID
     role: str | None
     person: CustomerSummary | None = None
+
+
+# --- The ladder and customer value (api/customers/ladder.py, value.py) ---------------------------------
+
+FactKind = Literal["purchase", "contract_activated", "referral", "praise", "suggestion"]
+
+
+class StageMove(Strict):
+    stage: Stage = Field(description="The rung to move the customer to")
+    reason: str | None = Field(None, max_length=2000, description="Why; required to disqualify, to skip rungs, "
+                               "to move down, to requalify, and to win back to another rung than before")
+
+
+class FactCreate(Strict):
+    kind: FactKind = Field(description="purchase (a paid invoice or order), contract_activated, referral, praise "
+                           "or suggestion")
+    ref: str = Field(min_length=1, max_length=200, description="Your id of the fact, unique per kind; sending the "
+                     "same kind and ref again records nothing new", examples=["shop-order:10042"])
+    amount: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2, description="Required for purchases")
+    margin: Decimal | None = Field(None, max_digits=20, decimal_places=2,
+                                   description="Profit of a purchase; it counts at its full amount when omitted")
+    currency: str | None = Field(None, min_length=3, max_length=3, description="ISO 4217; default the value currency",
+                                 examples=["IRR"])
+    occurred_at: datetime = Field(description="When it happened, with a time zone")
+
+
+class CustomerFactRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    kind: str
+    ref: str
+    amount: Decimal | None
+    margin: Decimal | None
+    currency: str | None
+    occurred_at: datetime
+    created_at: datetime
+
+
+class CustomerValueRead(BaseModel):
+    customer_id: uuid.UUID
+    currency: str
+    lifetime_revenue: Decimal
+    margin: Decimal | None = Field(description="Sum of the margins reported with purchases; null when none was")
+    purchase_count: int
+    average_order: Decimal | None = Field(description="lifetime_revenue / purchase_count")
+    first_purchase_at: datetime | None
+    last_purchase_at: datetime | None
+    rfm_recency: int | None = Field(description="1-5 against the whole base, 5 = bought most recently")
+    rfm_frequency: int | None
+    rfm_monetary: int | None
+    is_key: bool
+    key_reasons: list[str] = Field(description="profitability, loyalty, ideas")
+
+
+class StrategyRead(BaseModel):
+    customer_id: uuid.UUID
+    recommended: Strategy = Field(description="From Kotler's matrix of margin and number of customers")
+    effective: Strategy = Field(description="The override when set, else the recommendation")
+    override: Strategy | None
+    margin_rate_pct: Decimal | None = Field(description="Margin / revenue of the purchases that reported a margin")
+    margin_level: Literal["high", "medium", "low"]
+    segment_size: int = Field(description="Customers of the same kind and importance tier on a buying rung")
+    customer_count_level: Literal["many", "medium", "few"]
