@@ -1,0 +1,120 @@
+"""``python -m bench.explain``: EXPLAIN (ANALYZE, BUFFERS) of every customer scenario's SQL on a kept
+benchmark database (run the bench with ``--keep-db`` first), written to ``bench/results/`` as Markdown.
+
+The statements are the baseline's (``bench/baseline_customers.py``), which are the API's; writes are
+explained inside a transaction that is rolled back. ``--proposed`` adds the rewrites recommended for the
+statements that scan the whole table, so before and after sit side by side."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from api.core.text import normalize_text
+from api.customers.repository import search_terms
+from bench import baseline_customers as B
+from bench.customers_seed import WRITE_PREFIX
+from bench.seed import plain_url, with_database
+from bench.targets import REPO
+
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_PHONE_ANY = ("customer.id = ANY(ARRAY(SELECT customer_phone.customer_id \nFROM customer_phone \n"
+              "WHERE customer_phone.e164 = ${}::VARCHAR))")
+_DUPLICATES_ANY = (
+    "SELECT customer.id \nFROM customer \nWHERE customer.deleted_at IS NULL AND (customer.id = ANY(ARRAY("
+    "SELECT customer_email.customer_id \nFROM customer_email \nWHERE customer_email.email IN ($2::VARCHAR))) "
+    "OR customer.id = ANY(ARRAY(SELECT customer_phone.customer_id \nFROM customer_phone \n"
+    "WHERE customer_phone.e164 IN ($3::VARCHAR)))) ORDER BY customer.created_at \n LIMIT $1::INTEGER"
+)
+
+
+async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, list[Any]]]:
+    lst, order = B._LIST, B._ORDER
+    deep = await db.fetchrow("SELECT created_at, id FROM customer WHERE deleted_at IS NULL "
+                             "ORDER BY created_at DESC, id DESC OFFSET 499999 LIMIT 1")
+    e164 = await db.fetchval("SELECT e164 FROM customer_phone ORDER BY id OFFSET 1234 LIMIT 1")
+    typed = ("0" + e164[3:]).translate(_PERSIAN_DIGITS)
+    ts_phone, phone = search_terms(typed)
+    cid = await db.fetchval("SELECT id FROM customer ORDER BY id OFFSET 333 LIMIT 1")
+    version = await db.fetchval("SELECT version FROM customer WHERE id = $1", cid)
+    out: list[tuple[str, str, list[Any]]] = [
+        ("customers_first_page", f"{lst}{order}$1::INTEGER", [51]),
+        ("customers_deep_page (after 500,000 rows)",
+         f"{lst} AND {B._AFTER.format(1, 2)}{order}$3::INTEGER", [deep["created_at"], deep["id"], 51]),
+    ]
+    for stage, tag in [("client", "vip"), ("advocate", "وفادار"), ("suspect", "instagram"), ("partner", "seminar")]:
+        out.append((f"customers_filtered stage={stage} tag={tag}",
+                    f"{lst} AND customer.stage IN ($1::VARCHAR) AND customer.tags && $2::VARCHAR(60)[]"
+                    f"{order}$3::INTEGER", [stage, [normalize_text(tag)], 51]))
+    for q in ["علی", "محم", "sara", "nova", "زهرا حس", "khoshnevis"]:
+        tsquery, _ = search_terms(q)
+        out.append((f"customers_search_name q={q} → {tsquery}", f"{lst} AND ({B._TS.format(1)}){order}$2::INTEGER",
+                    [tsquery, 51]))
+    out.append((f"customers_search_phone q={typed} → {ts_phone} or {phone}",
+                f"{lst} AND ({B._TS.format(1)} OR {B._PHONE.format(2)}){order}$3::INTEGER", [ts_phone, phone, 51]))
+    if proposed:
+        out.append(("PROPOSED customers_search_phone: id = ANY(ARRAY(subquery)) instead of id IN (subquery)",
+                    f"{lst} AND ({B._TS.format(1)} OR {_PHONE_ANY.format(2)}){order}$3::INTEGER",
+                    [ts_phone, phone, 51]))
+    out += [
+        ("customers_get: customer", B.GET_SQL, [cid]),
+        ("customers_get: e-mails", B.EMAILS_SELECT, [cid]),
+        ("customers_get: phones", B.PHONES_SELECT, [cid]),
+        ("customers_get: addresses", B.ADDRESSES_SELECT, [cid]),
+        ("customers_create: duplicate check", B.DUPLICATES_SELECT,
+         [20, "nobody.1@writes.example.com", f"{WRITE_PREFIX}0000001"]),
+    ]
+    if proposed:
+        out.append(("PROPOSED customers_create duplicate check: id = ANY(ARRAY(subquery))", _DUPLICATES_ANY,
+                    [20, "nobody.1@writes.example.com", f"{WRITE_PREFIX}0000001"]))
+    out.append(("customers_patch: update", B.UPDATE_NAME,
+                ["x", "x", "x", datetime.now(UTC), version + 1, cid, version]))
+    return out
+
+
+async def explain(url: str, proposed: bool) -> str:
+    db = await asyncpg.connect(url)
+    try:
+        total = await db.fetchval("SELECT count(*) FROM customer")
+        lines = [f"# Query plans of the customer scenarios — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
+                 f"{total:,} customers; `EXPLAIN (ANALYZE, BUFFERS)` of the statements the API runs (the "
+                 "baseline's copies), writes rolled back. Made by `python -m bench.explain`.", ""]
+        for name, sql, args in await cases(db, proposed):
+            tr = db.transaction()
+            await tr.start()
+            try:
+                plan = "\n".join(r[0] for r in await db.fetch("EXPLAIN (ANALYZE, BUFFERS) " + sql, *args))
+            finally:
+                await tr.rollback()
+            lines += [f"## {name}", "", "```", plan, "```", ""]
+        return "\n".join(lines)
+    finally:
+        await db.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.explain", description=__doc__.split("\n\n")[0])
+    p.add_argument("--database", default="peyvand_bench", help="the kept benchmark database (peyvand_bench)")
+    p.add_argument("--proposed", action="store_true", help="also explain the recommended rewrites")
+    p.add_argument("--out", type=Path, default=None, help="file to write (default bench/results/<date>-plans.md)")
+    args = p.parse_args(argv)
+    server = os.environ.get("DATABASE_URL") or os.environ.get("PEYVAND_DATABASE_URL")
+    if not server:
+        print("bench.explain: set DATABASE_URL to the server holding the kept database", file=sys.stderr)
+        return 2
+    text = asyncio.run(explain(plain_url(with_database(server, args.database)), args.proposed))
+    out = args.out or REPO / "bench" / "results" / f"{datetime.now(UTC):%Y-%m-%d}-customers-plans.md"
+    out.write_text(text + "\n", encoding="utf-8")
+    print(f"Wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
