@@ -92,9 +92,10 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, Base):
     primary_email: Mapped[str | None] = mapped_column(String(320))
     primary_phone: Mapped[str | None] = mapped_column(String(20))
     normalized_name: Mapped[str] = mapped_column(String(300), server_default="")
-    search_text: Mapped[str] = mapped_column(Text, server_default="")
+    # Deferred: they are written and searched, never read back (a third of an average row).
+    search_text: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
     search_vector: Mapped[Any] = mapped_column(
-        TSVECTOR, Computed("to_tsvector('simple'::regconfig, search_text)", persisted=True)
+        TSVECTOR, Computed("to_tsvector('simple'::regconfig, search_text)", persisted=True), deferred=True
     )
     deleted_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]

