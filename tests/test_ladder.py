@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from helpers import assert_problem
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from api.core.access import Role
 from api.core.audit import AuditEntry
 from api.core.events import OutboxEvent
+from api.core.events.relay import relay_batch
+from api.core.queue import transaction
 from api.customers import jobs, ladder
 from api.customers.models import Customer, CustomerFact, StageChange
 
@@ -346,3 +348,34 @@ async def test_other_domains_can_move_a_customer_loaded_without_its_children(cli
     event = (await db(lambda s: s.scalars(
         select(OutboxEvent).where(OutboxEvent.type == "customer.stage_changed")))).one()
     assert event.payload["emails"][0]["email"] == "sara@example.com" and event.payload["cause"] == "test"
+
+
+async def test_recorded_facts_can_be_listed_and_read(client, rep_a, rep_b):
+    _, headers = rep_a
+    c = await new_customer(client, headers)
+    first = await purchase(client, headers, c["id"], "invoice:1", days_ago=2)
+    assert first.headers["location"] == f"{C}/{c['id']}/facts/{first.json()['id']}"
+    await client.post(f"{C}/{c['id']}/facts", json={"kind": "praise", "ref": "feedback:1",
+                                                    "occurred_at": ago(1).isoformat()}, headers=headers)
+    listed = (await client.get(f"{C}/{c['id']}/facts", headers=headers)).json()
+    assert [f["kind"] for f in listed["items"]] == ["praise", "purchase"] and listed["next_cursor"] is None
+    only = (await client.get(f"{C}/{c['id']}/facts", params={"kind": "purchase"}, headers=headers)).json()
+    assert [f["ref"] for f in only["items"]] == ["invoice:1"]
+    got = await client.get(first.headers["location"], headers=headers)
+    assert got.status_code == 200 and got.json() == first.json()
+    assert_problem(await client.get(first.headers["location"], headers=rep_b[1]), 404)
+    assert_problem(await client.get(f"{C}/{c['id']}/facts", headers=rep_b[1]), 404)
+
+
+async def test_naming_a_referrer_counts_as_their_referral(client, rep_a, db, maker):
+    _, headers = rep_a
+    referrer = await new_customer(client, headers, first_name="Neda", stage="suspect")
+    await new_customer(client, headers, first_name="Friend", referrer_id=referrer["id"])
+    for _ in range(2):  # a replayed event counts once
+        async with transaction(maker, None) as s:
+            await relay_batch(s)
+        async with transaction(maker, None) as s:
+            await s.execute(update(OutboxEvent).values(dispatched_at=None))
+    assert (await stage_of(db, referrer["id"]))[0] == "advocate"
+    facts = (await db(lambda s: s.scalars(select(CustomerFact)))).all()
+    assert [(f.kind, str(f.customer_id)) for f in facts] == [("referral", referrer["id"])]

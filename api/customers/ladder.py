@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, func, inspect, select, update
+from sqlalchemy import Select, Table, func, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -28,7 +28,8 @@ from api.core.access import Principal
 from api.core.db import utcnow
 from api.core.errors import Conflict, NotFound, ValidationFailed
 from api.core.etag import check_if_match
-from api.core.events import emit
+from api.core.events import OutboxEvent, emit
+from api.core.events.relay import consume
 from api.core.ids import new_id
 from api.core.settings import Settings, get_settings
 from api.customers import events, service, value
@@ -261,6 +262,37 @@ async def record_fact(session: AsyncSession, customer_id: uuid.UUID, kind: str, 
     emit(session, events.CUSTOMER_FACT_RECORDED, "customer", c.id,
          {"fact": fact_payload(fact), "customer": service.payload(c)})
     return FactResult(fact, c, recorded=True)
+
+
+@consume(events.CUSTOMER_CREATED)
+@consume(events.CUSTOMER_UPDATED)
+async def referral_from_acquisition(session: AsyncSession, event: OutboxEvent) -> None:
+    """A customer who names a referrer is a referral that referrer brought: it counts as their fact (once,
+    whatever later edits say) and makes them an advocate."""
+    referrer = event.payload.get("referrer_id")
+    if not referrer or event.entity_id is None:
+        return
+    try:
+        await record_fact(session, uuid.UUID(referrer), "referral", f"customer:{event.entity_id}",
+                          occurred_at=event.occurred_at)
+    except (NotFound, Conflict):
+        return  # the referrer is gone, or this referral already counts for an earlier referrer
+
+
+def facts_of(customer_id: uuid.UUID, kinds: list[str] | None = None) -> Select[Any]:
+    """The facts recorded for a customer (whose visibility the caller has checked), for paging."""
+    stmt = select(CustomerFact).where(CustomerFact.customer_id == customer_id)
+    return stmt.where(CustomerFact.kind.in_(kinds)) if kinds else stmt
+
+
+async def get_fact(session: AsyncSession, principal: Principal, customer_id: uuid.UUID,
+                   fact_id: uuid.UUID) -> CustomerFact:
+    """One fact of a customer the caller may see; anything else is not found."""
+    c = await service.get_customer(session, principal, customer_id)
+    found = (await session.scalars(facts_of(c.id).where(CustomerFact.id == fact_id))).first()
+    if found is None:
+        raise NotFound("No such fact for this customer.")
+    return found
 
 
 def fact_payload(f: CustomerFact) -> dict[str, Any]:

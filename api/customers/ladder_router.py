@@ -5,19 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from api.auth.deps import RequireScope
 from api.core.access import Principal
-from api.core.deps import AppSettings, IfMatch, Session
+from api.core.deps import AppSettings, IfMatch, Pagination, Session
 from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
 from api.core.etag import set_etag
+from api.core.pagination import Page, paginate, parse_sort
 from api.customers import ladder, service, value
+from api.customers.models import CustomerFact
 from api.customers.schemas import (
     CustomerFactRead,
     CustomerRead,
     CustomerValueRead,
     FactCreate,
+    FactKind,
     StageMove,
     StrategyRead,
 )
@@ -57,9 +60,33 @@ async def record_fact(session: Session, principal: Writer, settings: AppSettings
     result = await ladder.record_fact(session, customer.id, data.kind, data.ref, amount=data.amount,
                                       margin=data.margin, currency=data.currency, occurred_at=data.occurred_at,
                                       principal=principal, settings=settings)
-    if not result.recorded:
+    if result.recorded:
+        response.headers["Location"] = f"/api/v1/customers/{customer.id}/facts/{result.fact.id}"
+    else:
         response.status_code = status.HTTP_200_OK
     return CustomerFactRead.model_validate(result.fact)
+
+
+@router.get("/customers/{customer_id}/facts", name="customers:list_facts", summary="Facts recorded for a customer",
+            response_model=Page[CustomerFactRead], responses=ONE)
+async def list_facts(
+    session: Session, principal: Reader, customer_id: uuid.UUID, page: Pagination,
+    kind: Annotated[list[FactKind] | None, Query(description="Repeat for OR")] = None,
+    sort: Annotated[str | None, Query(description="occurred_at; - for descending (the default)")] = None,
+) -> Page[CustomerFactRead]:
+    customer = await service.get_customer(session, principal, customer_id)
+    order = parse_sort(sort, {"occurred_at": CustomerFact.occurred_at}, CustomerFact.id, "-occurred_at")
+    rows, cursor, total = await paginate(session, ladder.facts_of(customer.id, list(kind) if kind else None),
+                                         order, page)
+    return Page[CustomerFactRead](items=[CustomerFactRead.model_validate(r) for r in rows], next_cursor=cursor,
+                                  total=total)
+
+
+@router.get("/customers/{customer_id}/facts/{fact_id}", name="customers:get_fact", summary="One recorded fact",
+            response_model=CustomerFactRead, responses=ONE)
+async def get_fact(session: Session, principal: Reader, customer_id: uuid.UUID,
+                   fact_id: uuid.UUID) -> CustomerFactRead:
+    return CustomerFactRead.model_validate(await ladder.get_fact(session, principal, customer_id, fact_id))
 
 
 @router.get("/customers/{customer_id}/value", name="customers:value", summary="A customer's value",
