@@ -272,8 +272,12 @@ async def referral_from_acquisition(session: AsyncSession, event: OutboxEvent) -
     referrer = event.payload.get("referrer_id")
     if not referrer or event.entity_id is None:
         return
+    ref = f"customer:{event.entity_id}"
+    # Most updates of a referred customer find the referral counted already: skip the referrer's row lock.
+    if await session.scalar(select(CustomerFact.id).where(CustomerFact.kind == "referral", CustomerFact.ref == ref)):
+        return
     try:
-        await record_fact(session, uuid.UUID(referrer), "referral", f"customer:{event.entity_id}",
+        await record_fact(session, uuid.UUID(referrer), "referral", ref,
                           occurred_at=event.occurred_at)
     except (NotFound, Conflict):
         return  # the referrer is gone, or this referral already counts for an earlier referrer
