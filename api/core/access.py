@@ -40,6 +40,8 @@ SCOPES: dict[str, str] = {
     "audit:read": "Read the audit log",
     "customers:read": "Read customers, their contacts and ladder history",
     "customers:write": "Create, change, merge and delete customers",
+    "customers:erase": "Erase a customer's personal data on request (admins only)",
+    "custom_fields:write": "Define, change and remove custom fields of customers (admins only)",
 }
 
 ROLE_SCOPES: dict[Role, frozenset[str]] = {

@@ -17,3 +17,11 @@ CUSTOMER_FACT_RECORDED = register_event_type(
     "A fact about a customer was recorded (a purchase, referral, praise, suggestion or activated contract); "
     "the payload carries the fact and the customer with its updated value",
 )
+CUSTOMER_MERGED = register_event_type(
+    "customer.merged",
+    "A duplicate customer was merged into another: everything attached moved to the survivor and the "
+    "duplicate is gone (payload: survivor_id, duplicate_id, what moved)",
+)
+CUSTOMER_ERASED = register_event_type(
+    "customer.erased", "A customer's personal data was erased on request; the anonymous record stays for reports"
+)

@@ -17,6 +17,7 @@ from api.core.etag import set_etag
 from api.core.pagination import Page, paginate, parse_sort
 from api.customers import (
     contacts,
+    custom_fields,
     custom_fields_router,
     imports_router,
     ladder_router,
@@ -95,7 +96,8 @@ async def list_customers(
         q=q, stage=list(stage) if stage else None, owner_id=owner_id, team_id=team_id, tag=tag,
         source_channel=source_channel, importance_tier=list(importance_tier) if importance_tier else None,
         consent=list(consent) if consent else None, kind=kind, is_key=is_key, created_from=created_from,
-        created_to=created_to, updated_from=updated_from, updated_to=updated_to, custom=_custom_filters(request),
+        created_to=created_to, updated_from=updated_from, updated_to=updated_to,
+        custom=await custom_fields.typed_filters(session, _custom_filters(request)),
     )
     stmt = repository.apply_filters(repository.visible_customers(principal), filters)
     order = parse_sort(sort, SORTS, Customer.id, "-created_at")

@@ -256,3 +256,109 @@ class StrategyRead(BaseModel):
     margin_level: Literal["high", "medium", "low"]
     segment_size: int = Field(description="Customers of the same kind and importance tier on a buying rung")
     customer_count_level: Literal["many", "medium", "few"]
+
+
+FieldType = Literal["text", "number", "date", "choice", "boolean"]
+FieldKey = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$", examples=["shoe_size"],
+                 description="Lower-case slug (letters, digits, _); fixed once created")
+
+
+class CustomFieldCreate(Strict):
+    key: str = FieldKey
+    label: str = Field(min_length=1, max_length=120, examples=["Shoe size"])
+    label_fa: str | None = Field(None, min_length=1, max_length=120, examples=["سایز کفش"])
+    type: FieldType
+    choices: list[str] = Field(default_factory=list, max_length=200,
+                               description="The allowed values (each 1–120 characters); for `choice` only")
+    required: bool = Field(False, description="Must be given when a customer is created")
+    position: int = Field(0, ge=0, le=10_000)
+    is_active: bool = True
+
+
+class CustomFieldUpdate(Strict):
+    """PATCH: key and type are fixed; a choice still used by customers cannot be removed."""
+
+    label: str | None = Field(None, min_length=1, max_length=120)
+    label_fa: str | None = Field(None, min_length=1, max_length=120)
+    choices: list[str] | None = Field(None, max_length=200)
+    required: bool | None = None
+    position: int | None = Field(None, ge=0, le=10_000)
+    is_active: bool | None = None
+
+
+class CustomFieldRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    key: str
+    label: str
+    label_fa: str | None
+    type: FieldType
+    choices: list[str]
+    required: bool
+    position: int
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+DuplicateReason = Literal["email", "phone", "name"]
+
+
+class DuplicateSuggestion(BaseModel):
+    customer: CustomerSummary
+    reasons: list[DuplicateReason] = Field(description="What the two records share")
+
+
+class MergeRequest(Strict):
+    duplicate_id: uuid.UUID = Field(description="The record merged away; the one in the path survives")
+
+
+class FactRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    kind: str
+    ref: str
+    amount: Decimal | None
+    margin: Decimal | None
+    currency: str | None
+    occurred_at: datetime
+
+
+class StageMoveRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    from_stage: str | None
+    to_stage: str
+    cause: str
+    reason: str | None
+    actor_user_id: uuid.UUID | None
+    occurred_at: datetime
+
+
+class ContactLinkRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    organization_id: uuid.UUID
+    person_id: uuid.UUID
+    role: str | None
+
+
+class AuditTrailRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    occurred_at: datetime
+    actor_user_id: uuid.UUID | None
+    action: str
+    entity_type: str
+    entity_id: uuid.UUID
+    changes: dict[str, Any]
+
+
+class CustomerExport(BaseModel):
+    """Everything held about one customer, for a data-subject access request."""
+
+    exported_at: datetime
+    customer: CustomerRead
+    merged_records: list[CustomerRead] = Field(description="Records merged into this one")
+    contacts: list[ContactLinkRead] = Field(description="Organization ↔ person links, both directions")
+    stage_history: list[StageMoveRead]
+    facts: list[FactRead]
+    audit: list[AuditTrailRead]

@@ -18,7 +18,7 @@ from api.core.events import emit
 from api.core.ids import new_id
 from api.core.jsonable import to_json
 from api.core.text import normalize_email, normalize_phone, normalize_text
-from api.customers import events, repository
+from api.customers import custom_fields, events, repository
 from api.customers.models import Customer, CustomerAddress, CustomerEmail, CustomerPhone, StageChange
 from api.customers.schemas import AddressIn, ConsentIn, CustomerCreate, CustomerRead, CustomerUpdate, EmailIn, PhoneIn
 from api.users.models import User
@@ -176,7 +176,8 @@ async def create_customer(session: AsyncSession, principal: Principal, data: Cus
     await _check_referrer(session, principal, data.referrer_id)
     c = Customer(id=new_id(), kind=data.kind, owner_id=owner_id, team_id=team_id, stage=data.stage,
                  tags=sorted({normalize_text(t) for t in data.tags or [] if normalize_text(t)}),
-                 custom_fields=data.custom_fields or {}, utm=data.utm.model_dump(exclude_none=True) if data.utm else {},
+                 custom_fields=await custom_fields.values_for_create(session, data.custom_fields or {}),
+                 utm=data.utm.model_dump(exclude_none=True) if data.utm else {},
                  consent=_consent({}, data.consent or {}), preferences=[p.strip() for p in data.preferences or []],
                  emails=emails, phones=phones, addresses=_addresses(data.addresses or []),
                  stage_changed_at=utcnow(), lifetime_revenue=0, purchase_count=0, is_key=False, key_reasons=[],
@@ -236,7 +237,7 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
     if "tags" in changes:
         c.tags = sorted({normalize_text(t) for t in data.tags or [] if normalize_text(t)})
     if "custom_fields" in changes:
-        c.custom_fields = {**c.custom_fields, **(data.custom_fields or {})}
+        c.custom_fields = await custom_fields.values_for_update(session, c.custom_fields, data.custom_fields or {})
     if "utm" in changes:
         c.utm = data.utm.model_dump(exclude_none=True) if data.utm else {}
     if "consent" in changes:
