@@ -324,6 +324,10 @@ async def test_erase_leaves_no_personal_data_in_the_row_its_children_or_the_log(
     assert "first_name" in entry.changes["fields"] and entry.changes["emails"] == 2
     types = (await db(lambda s: s.scalars(select(OutboxEvent.type).where(OutboxEvent.type == "customer.erased")))).all()
     assert types == ["customer.erased"]
+    created = (await db(lambda s: s.scalars(select(OutboxEvent.payload).where(
+        OutboxEvent.type == "customer.created", OutboxEvent.entity_id == uuid.UUID(me["id"]))))).one()
+    assert created["id"] == me["id"] and created["erased"] is True and created["stage"] == "suspect"
+    assert "first_name" not in created and "emails" not in created
     # The record is still there, anonymous; searching the old name finds nothing.
     assert (await client.get(C, params={"q": "Rezaei"}, headers=admin_headers)).json()["items"] == []
     assert (await client.get(f"{C}/{me['id']}", headers=admin_headers)).status_code == 200

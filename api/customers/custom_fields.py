@@ -11,7 +11,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, cast, select
+from sqlalchemy.dialects.postgresql import JSONPATH
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.errors import Conflict, NotFound, ValidationFailed
@@ -255,7 +256,11 @@ async def create_field(session: AsyncSession, data: CustomFieldCreate) -> Custom
 
 
 async def _in_use(session: AsyncSession, key: str, value: Any | None = None) -> bool:
-    cond = Customer.custom_fields.contains({key: value}) if value is not None else Customer.custom_fields.has_key(key)
+    """Whether any customer (deleted ones too) holds this field, or this value of it."""
+    # @> and @? are what the jsonb_path_ops GIN index answers; ``?`` (has_key) would read every row.
+    # Keys are slugs ([a-z0-9_]), so the path needs no escaping.
+    cond = (Customer.custom_fields.contains({key: value}) if value is not None
+            else Customer.custom_fields.op("@?")(cast(f'$."{key}"', JSONPATH)))
     return await session.scalar(select(Customer.id).where(cond).limit(1)) is not None
 
 

@@ -57,6 +57,8 @@ _SAFE_AUDIT_KEYS = frozenset({
     "last_purchase_at", "rfm_recency", "rfm_frequency", "rfm_monetary", "is_key", "key_reasons", "deleted_at",
     "erased_at", "organization_id", "person_id",
 })
+_SAFE_EVENT_KEYS = _SAFE_AUDIT_KEYS | {"survivor_id", "from_stage", "to_stage", "cause", "created_at", "updated_at",
+                                      "version"}
 
 
 async def export(session: AsyncSession, principal: Principal, customer_id: uuid.UUID) -> CustomerExport:
@@ -104,13 +106,12 @@ async def _scrub_history(session: AsyncSession, ids: list[uuid.UUID]) -> int:
         (AuditEntry.entity_type == "customer_contact") & about_links)))).all()
     for entry in entries:
         entry.changes = _scrub(entry.changes)
-    # The id is not personal: receivers can still match the events to the (now anonymous) record.
-    for i in ids:
-        await session.execute(
-            update(OutboxEvent)
-            .where(OutboxEvent.entity_type == "customer", OutboxEvent.entity_id == i)
-            .values(payload={"id": str(i), "erased": True})
-            .execution_options(synchronize_session=False))
+    # Events keep their ids and non-personal keys: receivers can still match them to the anonymous record,
+    # and consumers not yet run (the referral counter reads referrer_id) still work.
+    for event in (await session.scalars(select(OutboxEvent).where(
+            OutboxEvent.entity_type == "customer", OutboxEvent.entity_id.in_(ids)))).all():
+        kept = {k: v for k, v in event.payload.items() if k in _SAFE_EVENT_KEYS}
+        event.payload = {**kept, "id": str(event.entity_id), "erased": True}
     return len(entries)
 
 
