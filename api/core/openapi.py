@@ -103,7 +103,9 @@ def install_docs(app: FastAPI, spa_dist: Path, openapi_url: str) -> None:
     """Swagger UI at /api/docs, from the copy the web-app build ships (dist/api-docs) so it works
     without internet; from its CDN when the web app was not built."""
     local = (spa_dist / "api-docs" / "swagger-ui-bundle.js").is_file()
-    assets = {"swagger_js_url": "/api-docs/swagger-ui-bundle.js", "swagger_css_url": "/api-docs/swagger-ui.css"}
+    assets: dict[str, Any] = {
+        "swagger_js_url": "/api-docs/swagger-ui-bundle.js", "swagger_css_url": "/api-docs/swagger-ui.css",
+    }
 
     @app.get("/api/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:

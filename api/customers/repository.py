@@ -84,7 +84,7 @@ def _id_in(ids: Select[Any]) -> ColumnElement[bool]:
 def apply_filters(stmt: Select[Any], f: CustomerFilters) -> Select[Any]:
     if f.q:
         tsquery, phone = search_terms(f.q)
-        matches = []
+        matches: list[ColumnElement[bool]] = []
         if tsquery:
             matches.append(Customer.search_vector.op("@@")(func.to_tsquery(_SIMPLE, tsquery)))
         if phone:
