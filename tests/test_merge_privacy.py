@@ -86,6 +86,15 @@ async def test_duplicates_are_suggested_by_email_phone_and_persian_normalised_na
     assert_problem(await client.get(f"{C}/{me['id']}/duplicates", headers=rep_b), 404)
 
 
+async def test_a_common_name_does_not_crowd_out_a_shared_email(client, rep_a):
+    me = await create(client, rep_a, first_name="Ali", emails=[{"email": "ali@example.com"}])
+    for _ in range(51):
+        await create(client, rep_a, first_name="Ali")
+    twin = await create(client, rep_a, first_name="A. R.", emails=[{"email": "ali@example.com"}])
+    got = (await client.get(f"{C}/{me['id']}/duplicates", headers=rep_a)).json()
+    assert len(got) == 50 and got[0]["customer"]["id"] == twin["id"] and got[0]["reasons"] == ["email"]
+
+
 # Merge
 
 @pytest.fixture

@@ -41,30 +41,37 @@ _FILL = (
     "strategy_override",
 )
 MAX_SUGGESTIONS = 50
+_WEIGHT = {"email": 2, "phone": 2, "name": 1}
 
 
 async def suggestions(session: AsyncSession, principal: Principal,
                       customer_id: uuid.UUID) -> list[DuplicateSuggestion]:
     """Live customers the caller may see that share a normalised e-mail, phone or name with this one,
-    most reasons first."""
+    the strongest evidence first."""
     c = await repository.get_visible(session, principal, customer_id)
     if c is None:
         raise NotFound("No such customer.")
     emails = {e.email for e in c.emails}
     phones = {p.e164 for p in c.phones}
-    # id = ANY(ARRAY(subquery)) and no ORDER BY: PostgreSQL ORs three index lookups instead of walking
-    # every customer in some order (see repository.apply_filters).
-    matches = [Customer.normalized_name == c.normalized_name]
+    # Shared contact points and a shared name are asked apart, so a common name cannot crowd out the
+    # records that share an e-mail or phone; id = ANY(ARRAY(subquery)) keeps both on index lookups.
+    base = repository.visible_customers(principal).where(Customer.id != c.id, Customer.erased_at.is_(None))
+    by_contact = []
     if emails:
-        matches.append(Customer.id == any_(func.array(
+        by_contact.append(Customer.id == any_(func.array(
             select(CustomerEmail.customer_id).where(CustomerEmail.email.in_(emails)).scalar_subquery())))
     if phones:
-        matches.append(Customer.id == any_(func.array(
+        by_contact.append(Customer.id == any_(func.array(
             select(CustomerPhone.customer_id).where(CustomerPhone.e164.in_(phones)).scalar_subquery())))
-    stmt = (repository.visible_customers(principal)
-            .where(Customer.id != c.id, Customer.erased_at.is_(None), or_(*matches)).limit(MAX_SUGGESTIONS))
+    queries = [base.where(Customer.normalized_name == c.normalized_name)]
+    if by_contact:
+        queries.insert(0, base.where(or_(*by_contact)))
+    candidates: dict[uuid.UUID, Customer] = {}
+    for stmt in queries:
+        for other in (await session.scalars(repository.with_children(stmt.limit(MAX_SUGGESTIONS)))).all():
+            candidates.setdefault(other.id, other)
     found: list[DuplicateSuggestion] = []
-    for other in (await session.scalars(repository.with_children(stmt))).all():
+    for other in candidates.values():
         reasons: list[DuplicateReason] = []
         if emails & {e.email for e in other.emails}:
             reasons.append("email")
@@ -73,8 +80,9 @@ async def suggestions(session: AsyncSession, principal: Principal,
         if other.normalized_name == c.normalized_name:
             reasons.append("name")
         found.append(DuplicateSuggestion(customer=CustomerSummary.model_validate(other), reasons=reasons))
-    found.sort(key=lambda s: (-len(s.reasons), s.customer.created_at, s.customer.id))
-    return found
+    # A shared e-mail or phone is stronger evidence than a shared name.
+    found.sort(key=lambda s: (-sum(_WEIGHT[r] for r in s.reasons), s.customer.created_at, s.customer.id))
+    return found[:MAX_SUGGESTIONS]
 
 
 def _move(kept: list[Any], taken: list[Any], key: Callable[[Any], Hashable]) -> list[Any]:
