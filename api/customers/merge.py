@@ -20,7 +20,7 @@ from api.core.errors import Conflict, NotFound, ValidationFailed
 from api.core.etag import check_if_match
 from api.core.events import emit
 from api.core.text import normalize_text
-from api.customers import events, ladder, repository
+from api.customers import events, ladder, repository, value
 from api.customers.models import Customer, CustomerContact, CustomerEmail, CustomerFact, CustomerPhone, StageChange
 from api.customers.schemas import CustomerSummary, DuplicateReason, DuplicateSuggestion
 from api.customers.service import payload, refresh_search
@@ -185,7 +185,8 @@ def _combine_fields(survivor: Customer, dup: Customer) -> dict[str, Any]:
     survivor.first_purchase_at = min(firsts) if firsts else None
     survivor.last_purchase_at = max(lasts) if lasts else None
     survivor.is_key = survivor.is_key or dup.is_key
-    survivor.key_reasons = sorted({*survivor.key_reasons, *dup.key_reasons})
+    merged_reasons = {*survivor.key_reasons, *dup.key_reasons}
+    survivor.key_reasons = [r for r in value.KEY_REASONS if r in merged_reasons]
     return {"fields_filled": filled, "tags": new_tags, "preferences": new_preferences,
             "custom_fields": new_keys, "consent": sorted(consent)}
 
