@@ -80,6 +80,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     import uvicorn
 
     from api.core.migrate import upgrade
+    from api.demo import seed_if_empty
     from api.main import create_app
     from workers.main import create_worker
 
@@ -90,6 +91,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         assert settings.database_url
         upgrade(settings.database_url)
         login_hint = _first_admin(settings)
+        login_hint += asyncio.run(_session_do(settings, lambda s: seed_if_empty(s, settings.demo_data)))
         app = create_app(settings)
         config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None,
                                 access_log=False, proxy_headers=True)
@@ -202,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     cu.add_argument("--role", default="admin",
                     choices=["admin", "manager", "sales", "marketing", "finance", "support", "viewer"])
     cu.add_argument("--name", default=None)
-    sub.add_parser("seed-demo", help="load demo teams and users")
+    sub.add_parser("seed-demo", help="load demo teams, users and customers")
     oa = sub.add_parser("openapi", help="write the OpenAPI contract")
     oa.add_argument("--output", default="openapi/openapi.json")
     args = parser.parse_args(argv)

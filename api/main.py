@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed"],
             max_age=600,
         )
-    app.add_middleware(CoreMiddleware, max_body_bytes=settings.max_body_bytes, hsts=settings.behind_tls)
+    app.add_middleware(CoreMiddleware, max_body_bytes=settings.max_body_bytes, hsts=settings.behind_tls,
+                       upload_limits={f"{API_PREFIX}/imports": settings.max_upload_bytes})
     mount_spa(app, spa_dist)
     return app

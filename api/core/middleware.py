@@ -40,10 +40,13 @@ def _route_name(scope: Scope) -> str:
 
 
 class CoreMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, hsts: bool) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, hsts: bool,
+                 upload_limits: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.hsts = hsts
+        # Exact paths that accept file uploads, with their own (larger) limit.
+        self.upload_limits = upload_limits or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,6 +59,8 @@ class CoreMiddleware:
         started = time.perf_counter()
         status_holder: dict[str, Any] = {"status": 500, "started": False}
         path = scope.get("path", "")
+        limit = self.upload_limits.get(path, self.max_body_bytes) if scope.get("method") == "POST" \
+            else self.max_body_bytes
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -69,11 +74,11 @@ class CoreMiddleware:
 
         try:
             declared = headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-                response = render(_too_large(self.max_body_bytes), path)
+            if declared is not None and declared.isdigit() and int(declared) > limit:
+                response = render(_too_large(limit), path)
                 await response(scope, receive, send_wrapper)
                 return
-            await self.app(scope, self._limited(receive), send_wrapper)
+            await self.app(scope, self._limited(receive, limit), send_wrapper)
         except Exception:
             error_log.exception("unhandled_error", path=path, method=scope.get("method"))
             if not status_holder["started"]:
@@ -92,9 +97,8 @@ class CoreMiddleware:
                 )
             request_id_var.reset(token)
 
-    def _limited(self, receive: Receive) -> Receive:
+    def _limited(self, receive: Receive, limit: int) -> Receive:
         seen = 0
-        limit = self.max_body_bytes
 
         async def wrapped() -> Message:
             nonlocal seen

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     login_rate_per_minute: int = 20
     public_rate_per_minute: int = 60
     max_body_bytes: int = 1_048_576
+    # CSV uploads (POST /api/v1/imports) only; every other route keeps max_body_bytes.
+    max_upload_bytes: int = 50 * 1_048_576
+    import_batch_size: int = 1000
+    # `peyvand run` loads the demo organisation and customers into an empty database.
+    demo_data: bool = False
     idempotency_ttl_hours: int = 24
 
     log_level: str = "INFO"

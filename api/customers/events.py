@@ -25,3 +25,6 @@ CUSTOMER_MERGED = register_event_type(
 CUSTOMER_ERASED = register_event_type(
     "customer.erased", "A customer's personal data was erased on request; the anonymous record stays for reports"
 )
+IMPORT_COMPLETED = register_event_type(
+    "import.completed", "A CSV import (or its dry run) finished; the data carries its counts"
+)

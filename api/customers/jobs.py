@@ -46,3 +46,28 @@ CRON_JOBS += [
     cron(lapse_customers, hour={2}, minute={30}, second={0}, unique=True),
     cron(rank_customers, hour={3}, minute={0}, second={0}, unique=True),
 ]
+
+
+# The worker's max_tries: the last try marks the import failed instead of asking arq for another.
+IMPORT_TRIES = 5
+
+
+@job
+async def run_customer_import(ctx: dict[str, Any], import_id: str) -> str:
+    """Work through a CSV import from its checkpoint. A failure is retried by arq (the checkpoint makes
+    that safe); after the last try the import is marked failed with the reason."""
+    from uuid import UUID
+
+    from arq.worker import Retry
+
+    from api.customers import import_run as imports  # here: imports.py imports this module to enqueue the job
+
+    key = UUID(import_id)
+    try:
+        return await imports.run_import(ctx["sessionmaker"], ctx.get("redis"), key, ctx["settings"])
+    except Exception as exc:
+        tries = ctx.get("job_try", 1)
+        if tries < IMPORT_TRIES:
+            raise Retry(defer=5 * tries) from exc
+        await imports.fail_import(ctx["sessionmaker"], key, f"{type(exc).__name__}: {exc}")
+        raise

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from api.auth.deps import RequireScope
@@ -17,7 +17,6 @@ from api.core.etag import set_etag
 from api.core.pagination import Page, paginate, parse_sort
 from api.customers import (
     contacts,
-    custom_fields,
     custom_fields_router,
     imports_router,
     ladder_router,
@@ -26,16 +25,14 @@ from api.customers import (
     service,
 )
 from api.customers.models import Customer
+from api.customers.params import SORTS, Filters, Sort
 from api.customers.schemas import (
-    Channel,
     ContactCreate,
     ContactRead,
     CustomerCreate,
     CustomerRead,
     CustomerSummary,
     CustomerUpdate,
-    Stage,
-    Tier,
 )
 
 router = APIRouter(tags=["customers"])
@@ -48,9 +45,6 @@ READ = responses(Unauthorized, Forbidden, ValidationFailed)
 ONE = responses(Unauthorized, Forbidden, NotFound, ValidationFailed)
 CREATE = responses(Unauthorized, Forbidden, Conflict, ValidationFailed)
 WRITE = responses(Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed)
-SORTS = {"created_at": Customer.created_at, "updated_at": Customer.updated_at,
-         "display_name": Customer.normalized_name}
-CUSTOM_PREFIX = "cf."
 
 
 class StageChangeRead(BaseModel):
@@ -63,42 +57,12 @@ class StageChangeRead(BaseModel):
     occurred_at: datetime
 
 
-def _custom_filters(request: Request) -> dict[str, Any]:
-    return {k[len(CUSTOM_PREFIX):]: v for k, v in request.query_params.items() if k.startswith(CUSTOM_PREFIX)}
-
-
 @router.get("/customers", name="customers:list", summary="List and search customers",
             response_model=Page[CustomerSummary], responses=READ)
 async def list_customers(
-    request: Request,
-    session: Session,
-    principal: Reader,
-    page: Pagination,
-    q: Annotated[str | None, Query(max_length=200, description="Names, e-mails, phones, company, tags; "
-                                   "Persian/Arabic spellings and digits match; words match as prefixes")] = None,
-    stage: Annotated[list[Stage] | None, Query(description="Repeat for OR")] = None,
-    owner_id: Annotated[list[uuid.UUID] | None, Query()] = None,
-    team_id: Annotated[list[uuid.UUID] | None, Query()] = None,
-    tag: Annotated[list[str] | None, Query(max_length=60, description="Any of these tags")] = None,
-    source_channel: Annotated[list[str] | None, Query(max_length=40)] = None,
-    importance_tier: Annotated[list[Tier] | None, Query()] = None,
-    consent: Annotated[list[Channel] | None, Query(description="Has granted consent on every channel given")] = None,
-    kind: Literal["person", "organization"] | None = None,
-    is_key: bool | None = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
-    updated_from: datetime | None = None,
-    updated_to: datetime | None = None,
-    sort: Annotated[str | None, Query(description="created_at, updated_at, display_name; - for descending")] = None,
+    session: Session, principal: Reader, page: Pagination, filters: Filters, sort: Sort = None,
 ) -> Page[CustomerSummary]:
     """Custom fields filter as `cf.<key>=<value>` (exact match)."""
-    filters = repository.CustomerFilters(
-        q=q, stage=list(stage) if stage else None, owner_id=owner_id, team_id=team_id, tag=tag,
-        source_channel=source_channel, importance_tier=list(importance_tier) if importance_tier else None,
-        consent=list(consent) if consent else None, kind=kind, is_key=is_key, created_from=created_from,
-        created_to=created_to, updated_from=updated_from, updated_to=updated_to,
-        custom=await custom_fields.typed_filters(session, _custom_filters(request)),
-    )
     stmt = repository.apply_filters(repository.visible_customers(principal), filters)
     order = parse_sort(sort, SORTS, Customer.id, "-created_at")
     rows, cursor, total = await paginate(session, stmt, order, page)

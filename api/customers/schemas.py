@@ -362,3 +362,54 @@ class CustomerExport(BaseModel):
     stage_history: list[StageMoveRead]
     facts: list[FactRead]
     audit: list[AuditTrailRead]
+
+
+ImportPolicy = Literal["skip", "update", "create"]
+ImportStatus = Literal["pending", "running", "completed", "failed", "cancelled"]
+
+
+class ImportColumn(Strict):
+    """Where one CSV column goes. A plain string in the mapping is the field alone."""
+
+    field: str = Field(min_length=1, max_length=70, description=(
+        "first_name, last_name, display_name, organization_name, kind, job_title, email, phone, tags, "
+        "preferences, birthday, language, preferred_channel, source_channel, source_ref, importance_tier, stage, "
+        "desired_outcome, target_value, target_currency, strategy_override, consent (channels granted), "
+        "consent.<email|sms|phone|post> (yes/no), utm.<source|medium|campaign|term|content>, cf.<custom field "
+        "key>, owner_email"), examples=["email"])
+    separator: str | None = Field(None, min_length=1, max_length=5, description=(
+        "For email, phone, tags, preferences and consent: what separates several values in one cell "
+        "(default ';')"))
+
+
+class ImportRead(BaseModel):
+    """A CSV import and its progress; counters of a dry run say what the real run would do."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    entity: str
+    filename: str
+    mapping: dict[str, ImportColumn]
+    duplicate_policy: ImportPolicy
+    dry_run: bool
+    status: ImportStatus
+    total_rows: int | None = Field(description="Data rows in the file; null until the worker has read it")
+    processed_rows: int
+    created_count: int
+    updated_count: int
+    skipped_count: int
+    error_count: int
+    error: str | None
+    owner_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class ImportRowErrorRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    row_number: int = Field(description="As a spreadsheet numbers it: the header is row 1")
+    errors: list[dict[str, Any]] = Field(description="`loc` (field), `msg` and `type`, as in a 422 problem")

@@ -218,6 +218,13 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
         if visible_ids or hidden:
             raise DuplicateCustomer("Another customer already has this e-mail or phone.",
                                     extra={"existing_ids": [str(i) for i in visible_ids]})
+        # The replaced rows go first: the new list usually repeats some of their e-mails or phones,
+        # which the (customer, e-mail) and (customer, phone) unique keys would refuse in one flush.
+        if emails is not None:
+            c.emails = []
+        if phones is not None:
+            c.phones = []
+        await session.flush()
         if emails is not None:
             c.emails = emails
         if phones is not None:

@@ -1,0 +1,98 @@
+"""CSV export of a filtered customer list, streamed: keyset batches from one read transaction, so an
+export of any size holds at most one batch in memory. UTF-8 with a BOM so Excel shows Persian; the
+columns are the import's field names, so an export can be edited and imported back."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.core.access import Principal
+from api.core.pagination import PageParams, SortKey, paginate
+from api.customers import custom_fields, repository
+from api.customers.models import CHANNELS, Customer
+from api.customers.repository import CustomerFilters
+from api.users.models import User
+
+BOM = "\ufeff"
+BATCH = 1000
+COLUMNS = [
+    "id", "kind", "display_name", "first_name", "last_name", "organization_name", "job_title", "email", "phone",
+    "stage", "importance_tier", "tags", "preferences", "birthday", "language", "preferred_channel",
+    "source_channel", "source_ref", *[f"consent.{ch}" for ch in CHANNELS], "owner_email", "lifetime_revenue",
+    "purchase_count", "is_key", "created_at", "updated_at",
+]
+# A cell starting like a formula runs as one when the file is opened in a spreadsheet (CSV injection).
+_FORMULA = ("=", "@", "\t", "\r")
+
+
+def _safe(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = value if isinstance(value, str) else str(value)
+    if text.startswith(_FORMULA) or (text.startswith(("+", "-")) and not text[1:].replace(" ", "").isdigit()):
+        return "'" + text
+    return text
+
+
+def _row(c: Customer, owner_email: str | None, custom_keys: list[str]) -> list[str]:
+    consent = [(c.consent.get(ch) or {}).get("granted") for ch in CHANNELS]
+    values: list[Any] = [
+        c.id, c.kind, c.display_name, c.first_name, c.last_name, c.organization_name, c.job_title,
+        ";".join(e.email for e in c.emails), ";".join(p.e164 for p in c.phones), c.stage, c.importance_tier,
+        ";".join(c.tags), ";".join(c.preferences), c.birthday, c.language, c.preferred_channel,
+        c.source_channel, c.source_ref, *consent, owner_email, c.lifetime_revenue, c.purchase_count, c.is_key,
+        c.created_at.isoformat(), c.updated_at.isoformat(),
+    ]
+    values += [c.custom_fields.get(k) for k in custom_keys]
+    return [_safe(v) for v in values]
+
+
+async def started(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Run the export's first query now, in the route, so its errors are still ordinary problems."""
+    first = await anext(chunks)
+
+    async def rest() -> AsyncIterator[bytes]:
+        yield first
+        async for chunk in chunks:
+            yield chunk
+
+    return rest()
+
+
+async def stream_csv(maker: async_sessionmaker[AsyncSession], principal: Principal, filters: CustomerFilters,
+                     sort: SortKey) -> AsyncIterator[bytes]:
+    """Every chunk is one batch of rows (the first also carries the BOM and the header)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    async with maker() as session, session.begin():
+        keys = sorted(k for k, f in (await custom_fields.definitions(session)).items() if f.is_active)
+        writer.writerow([*COLUMNS, *[f"cf.{k}" for k in keys]])
+        head = BOM + buffer.getvalue()
+        stmt = repository.with_children(repository.apply_filters(repository.visible_customers(principal), filters))
+        cursor: str | None = None
+        while True:
+            rows, cursor, _ = await paginate(session, stmt, sort, PageParams(limit=BATCH, cursor=cursor,
+                                                                            include_total=False))
+            owner_ids = {c.owner_id for c in rows if c.owner_id}
+            owners = dict((await session.execute(select(User.id, User.email).where(User.id.in_(owner_ids)))).all()) \
+                if owner_ids else {}
+            buffer.seek(0)
+            buffer.truncate()
+            for c in rows:
+                writer.writerow(_row(c, owners.get(c.owner_id), keys))
+            # The header goes out with the first batch: a query that fails (bad input reaching the
+            # database) fails before the response has started, as a problem the route can still send.
+            yield (head + buffer.getvalue()).encode()
+            head = ""
+            # The batch's objects are done with: keep the session's identity map from growing.
+            session.expunge_all()
+            if cursor is None:
+                return
