@@ -128,6 +128,9 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("ix_customer_stage_created", "stage", "created_at", "id"),
         Index("ix_customer_primary_email", "primary_email"),
         Index("ix_customer_primary_phone", "primary_phone"),
+        # Merges, exports and erasure follow these links; most customers have neither.
+        Index("ix_customer_referrer_id", "referrer_id", postgresql_where=text("referrer_id IS NOT NULL")),
+        Index("ix_customer_merged_into_id", "merged_into_id", postgresql_where=text("merged_into_id IS NOT NULL")),
         Index("ix_customer_normalized_name", "normalized_name", postgresql_ops={"normalized_name": "text_pattern_ops"}),
     )
 
@@ -237,6 +240,7 @@ class CustomerFact(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("kind", "ref", name="uq_customer_fact_kind_ref"),
         Index("ix_customer_fact_customer", "customer_id", "occurred_at"),
+        Index("ix_customer_fact_customer_kind", "customer_id", "kind"),
     )
 
 
