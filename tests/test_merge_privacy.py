@@ -363,3 +363,14 @@ async def test_an_erased_customer_cannot_be_merged(client, rep_a, admin_headers)
     b = await create(client, rep_a, first_name="B")
     await client.post(f"{C}/{b['id']}/erase", headers=admin_headers)
     assert_problem(await client.post(f"{C}/{a['id']}/merge", json={"duplicate_id": b["id"]}, headers=rep_a), 409)
+
+
+async def test_an_erased_customer_cannot_be_given_personal_data_again(client, admin_headers):
+    r = await client.post("/api/v1/customers", json={"first_name": "Ramin", "emails": [{"email": "r@example.com"}]},
+                          headers=admin_headers)
+    url = r.headers["location"]
+    assert (await client.post(f"{url}/erase", headers=admin_headers)).status_code == 200
+    r = await client.patch(url, json={"first_name": "Ramin", "emails": [{"email": "r@example.com"}]},
+                           headers=admin_headers)
+    assert r.status_code == 409, r.text
+    assert (await client.get(url, headers=admin_headers)).json()["display_name"] == "Erased customer"

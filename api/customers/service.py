@@ -209,6 +209,8 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
                           if_match: str | None, *, region: str = "IR") -> Customer:
     """Change the fields sent. A new e-mail or phone that another customer holds is a 409, like on create."""
     check_if_match(if_match, c)
+    if c.erased_at is not None:
+        raise Conflict("This customer was erased; personal data cannot be added back to the record.")
     changes = data.model_dump(exclude_unset=True)
     if "emails" in changes or "phones" in changes:
         emails = _emails(data.emails or []) if "emails" in changes else None
