@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from arq.connections import ArqRedis
 from pydantic import ValidationError
-from sqlalchemy import ARRAY, String, Table, any_, func, literal, select, update
+from sqlalchemy import ARRAY, String, Table, any_, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -427,6 +427,9 @@ async def _batches(maker: async_sessionmaker[AsyncSession], redis: ArqRedis | No
         ahead = asyncio.ensure_future(run.prepare(rows, pool)) if rows and pool else None
         async with transaction(maker, redis) as session:
             set_actor(session, run.principal)
+            # The tables grow by thousands of rows a second here, faster than their statistics: a plan
+            # cached early (when they were small) would scan them whole for every duplicate lookup.
+            await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
             state = (await session.execute(_STATE.where(ImportJob.id == import_id))).first()
             if state is None or state.status != "running" or state.processed_rows != done:
                 if ahead is not None:
