@@ -200,3 +200,24 @@ async def admin(make_user: Any) -> Any:
 @pytest.fixture
 async def admin_headers(admin: Any, login: Any) -> dict[str, str]:
     return await login(admin)
+
+
+@pytest.fixture
+async def org(make_team: Any) -> dict[str, Any]:
+    """Head office with Team A and Team B below it."""
+    root = await make_team("Head office")
+    return {"root": root, "a": await make_team("Team A", root.id), "b": await make_team("Team B", root.id)}
+
+
+@pytest.fixture
+async def rep_a(make_user: Any, org: dict[str, Any], login: Any) -> tuple[Any, dict[str, str]]:
+    """A sales rep of Team A and their Authorization header."""
+    user = await make_user(Role.sales, team_id=org["a"].id)
+    return user, await login(user)
+
+
+@pytest.fixture
+async def rep_b(make_user: Any, org: dict[str, Any], login: Any) -> tuple[Any, dict[str, str]]:
+    """A sales rep of Team B: must never see Team A's records."""
+    user = await make_user(Role.sales, team_id=org["b"].id)
+    return user, await login(user)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from helpers import assert_problem
 from sqlalchemy import func, select
 
@@ -11,26 +10,6 @@ from api.core.audit import AuditEntry
 from api.core.events import OutboxEvent
 
 C = "/api/v1/customers"
-
-
-@pytest.fixture
-async def org(make_team):
-    root = await make_team("Head office")
-    a = await make_team("Team A", root.id)
-    b = await make_team("Team B", root.id)
-    return {"root": root, "a": a, "b": b}
-
-
-@pytest.fixture
-async def rep_a(make_user, org, login):
-    user = await make_user(Role.sales, team_id=org["a"].id)
-    return user, await login(user)
-
-
-@pytest.fixture
-async def rep_b(make_user, org, login):
-    user = await make_user(Role.sales, team_id=org["b"].id)
-    return user, await login(user)
 
 
 def persian(**extra):
@@ -198,3 +177,14 @@ async def test_rep_cannot_hand_customers_to_another_team(client, rep_a, rep_b):
     other, _ = rep_b
     body = {"first_name": "X", "owner_id": str(other.id)}
     assert_problem(await client.post(C, json=body, headers=headers), 422)
+
+
+async def test_patch_keeping_an_existing_email_and_phone_succeeds(client, rep_a):
+    _, headers = rep_a
+    r = await client.post(C, json=persian(), headers=headers)
+    body = {"emails": [{"email": "ali.rezaei@example.com"}, {"email": "ali@work.example.com"}],
+            "phones": [{"number": "+98 912 345 6789"}]}
+    ok = await client.patch(r.headers["location"], json=body, headers=headers)
+    assert ok.status_code == 200, ok.text
+    assert [e["email"] for e in ok.json()["emails"]] == ["ali.rezaei@example.com", "ali@work.example.com"]
+    assert [p["e164"] for p in ok.json()["phones"]] == ["+989123456789"]

@@ -5,32 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from helpers import assert_problem
 
-from api.core.access import Role
 from api.customers import export
 
 C = "/api/v1/customers"
 X = "/api/v1/customers/csv"
-
-
-@pytest.fixture
-async def org(make_team):
-    root = await make_team("Head office")
-    return {"root": root, "a": await make_team("Team A", root.id), "b": await make_team("Team B", root.id)}
-
-
-@pytest.fixture
-async def rep_a(make_user, org, login):
-    user = await make_user(Role.sales, team_id=org["a"].id)
-    return user, await login(user)
-
-
-@pytest.fixture
-async def rep_b(make_user, org, login):
-    user = await make_user(Role.sales, team_id=org["b"].id)
-    return user, await login(user)
 
 
 def rows_of(r) -> list[dict[str, str]]:

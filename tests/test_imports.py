@@ -30,24 +30,6 @@ def app_settings(settings):
     return settings.model_copy(update={"import_batch_size": 2, "max_upload_bytes": 4096})
 
 
-@pytest.fixture
-async def org(make_team):
-    root = await make_team("Head office")
-    return {"root": root, "a": await make_team("Team A", root.id), "b": await make_team("Team B", root.id)}
-
-
-@pytest.fixture
-async def rep_a(make_user, org, login):
-    user = await make_user(Role.sales, team_id=org["a"].id)
-    return user, await login(user)
-
-
-@pytest.fixture
-async def rep_b(make_user, org, login):
-    user = await make_user(Role.sales, team_id=org["b"].id)
-    return user, await login(user)
-
-
 async def upload(client, headers, body: str | bytes, *, mapping=MAPPING, policy="skip", dry_run=False,
                  name="customers.csv"):
     content = body.encode() if isinstance(body, str) else body

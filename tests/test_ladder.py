@@ -20,24 +20,6 @@ from api.customers.models import Customer, CustomerFact, StageChange
 C = "/api/v1/customers"
 
 
-@pytest.fixture
-async def org(make_team):
-    root = await make_team("Head office")
-    return {"root": root, "a": await make_team("Team A", root.id), "b": await make_team("Team B", root.id)}
-
-
-@pytest.fixture
-async def rep_a(make_user, org, login):
-    user = await make_user(Role.sales, team_id=org["a"].id)
-    return user, await login(user)
-
-
-@pytest.fixture
-async def rep_b(make_user, org, login):
-    user = await make_user(Role.sales, team_id=org["b"].id)
-    return user, await login(user)
-
-
 def ago(days: float) -> datetime:
     return datetime.now(UTC) - timedelta(days=days)
 
