@@ -40,15 +40,15 @@ COLUMNS = (
     'customer.purchase_count, customer.first_purchase_at, customer.last_purchase_at, '
     'customer.rfm_recency, customer.rfm_frequency, customer.rfm_monetary, customer.is_key, '
     'customer.key_reasons, customer.primary_email, customer.primary_phone, customer.normalized_name, '
-    'customer.search_text, customer.search_vector, customer.deleted_at, customer.erased_at, '
+    'customer.deleted_at, customer.erased_at, '
     'customer.merged_into_id, customer.id, customer.created_at, customer.updated_at, customer.version'
 )
 _LIST = f"SELECT {COLUMNS} \nFROM customer \nWHERE customer.deleted_at IS NULL"
 _ORDER = " ORDER BY customer.created_at DESC, customer.id DESC \n LIMIT "
 _AFTER = "(customer.created_at, customer.id) < (${}::TIMESTAMP WITH TIME ZONE, ${}::UUID)"
 _TS = "(customer.search_vector @@ to_tsquery('simple'::regconfig, ${}::VARCHAR))"
-_PHONE = ("customer.id IN (SELECT customer_phone.customer_id \nFROM customer_phone \n"
-          "WHERE customer_phone.e164 = ${}::VARCHAR)")
+_PHONE = ("customer.id = ANY (array((SELECT customer_phone.customer_id \nFROM customer_phone \n"
+          "WHERE customer_phone.e164 = ${}::VARCHAR)))")
 GET_SQL = f"{_LIST} AND customer.id = $1::UUID"
 UPDATE_NAME = (
     "UPDATE customer SET display_name=$1::VARCHAR, normalized_name=$2::VARCHAR, search_text=$3::VARCHAR, "
@@ -105,10 +105,10 @@ ADDRESSES_SELECT = (
     'customer_address.customer_id IN ($1::UUID) ORDER BY customer_address.position'
 )
 DUPLICATES_SELECT = (
-    'SELECT customer.id \nFROM customer \nWHERE customer.deleted_at IS NULL AND (customer.id IN (SELECT '
-    'customer_email.customer_id \nFROM customer_email \nWHERE customer_email.email IN ($2::VARCHAR)) OR '
-    'customer.id IN (SELECT customer_phone.customer_id \nFROM customer_phone \nWHERE customer_phone.e164 '
-    'IN ($3::VARCHAR))) ORDER BY customer.created_at \n LIMIT $1::INTEGER'
+    'SELECT customer.id \nFROM customer \nWHERE customer.deleted_at IS NULL AND (customer.id = ANY (array((SELECT '
+    'customer_email.customer_id \nFROM customer_email \nWHERE customer_email.email IN ($2::VARCHAR)))) OR '
+    'customer.id = ANY (array((SELECT customer_phone.customer_id \nFROM customer_phone \nWHERE '
+    'customer_phone.e164 IN ($3::VARCHAR))))) ORDER BY customer.created_at \n LIMIT $1::INTEGER'
 )
 EMAILS_SELECT = (
     "SELECT customer_email.customer_id, customer_email.email, customer_email.label, customer_email.is_primary, "
