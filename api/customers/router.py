@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import BaseModel, ConfigDict
 
 from api.auth.deps import RequireScope
 from api.core.access import Principal
@@ -33,6 +31,7 @@ from api.customers.schemas import (
     CustomerRead,
     CustomerSummary,
     CustomerUpdate,
+    StageMoveRead,
 )
 
 router = APIRouter(tags=["customers"])
@@ -46,15 +45,6 @@ ONE = responses(Unauthorized, Forbidden, NotFound, ValidationFailed)
 CREATE = responses(Unauthorized, Forbidden, Conflict, ValidationFailed)
 WRITE = responses(Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed)
 
-
-class StageChangeRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    from_stage: str | None
-    to_stage: str
-    cause: str
-    reason: str | None
-    actor_user_id: uuid.UUID | None
-    occurred_at: datetime
 
 
 @router.get("/customers", name="customers:list", summary="List and search customers",
@@ -118,10 +108,10 @@ async def delete_customer(session: Session, principal: Writer, customer_id: uuid
 
 
 @router.get("/customers/{customer_id}/stage-history", name="customers:stage_history",
-            summary="Moves on the customer ladder, newest first", response_model=list[StageChangeRead], responses=ONE)
-async def stage_history(session: Session, principal: Reader, customer_id: uuid.UUID) -> list[StageChangeRead]:
+            summary="Moves on the customer ladder, newest first", response_model=list[StageMoveRead], responses=ONE)
+async def stage_history(session: Session, principal: Reader, customer_id: uuid.UUID) -> list[StageMoveRead]:
     customer = await service.get_customer(session, principal, customer_id)
-    return [StageChangeRead.model_validate(r) for r in await service.stage_history(session, customer.id)]
+    return [StageMoveRead.model_validate(r) for r in await service.stage_history(session, customer.id)]
 
 
 @router.get("/customers/{customer_id}/contacts", name="customers:contacts_list",
