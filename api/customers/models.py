@@ -131,6 +131,8 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, Base):
         # Merges, exports and erasure follow these links; most customers have neither.
         Index("ix_customer_referrer_id", "referrer_id", postgresql_where=text("referrer_id IS NOT NULL")),
         Index("ix_customer_merged_into_id", "merged_into_id", postgresql_where=text("merged_into_id IS NOT NULL")),
+        # sort=display_name pages through this; the text_pattern_ops one below serves prefix matches only.
+        Index("ix_customer_name_id", "normalized_name", "id"),
         Index("ix_customer_normalized_name", "normalized_name", postgresql_ops={"normalized_name": "text_pattern_ops"}),
     )
 
