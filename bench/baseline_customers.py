@@ -25,7 +25,7 @@ from api.core.ids import new_id
 from api.core.jsonable import to_json
 from api.core.text import normalize_email, normalize_phone, normalize_text
 from api.customers.repository import search_terms
-from api.customers.service import _display_name, refresh_search
+from api.customers.service import default_display_name, refresh_search
 
 MAX_LIMIT = 200
 STAGES = {"suspect", "prospect", "first_time", "repeat", "client", "advocate", "partner", "disqualified", "lapsed"}
@@ -127,7 +127,7 @@ USER_SQL = (
 )
 
 _WRITE_SKIP = frozenset({"id", "created_at", "updated_at", "version", "search_text", "search_vector"})
-_SCALARS = ("first_name", "last_name", "organization_name", "job_title", "language", "preferred_channel",
+SCALAR_FIELDS = ("first_name", "last_name", "organization_name", "job_title", "language", "preferred_channel",
             "source_channel", "source_ref", "importance_tier", "desired_outcome", "target_currency",
             "strategy_override")
 
@@ -338,9 +338,9 @@ def register(app: FastAPI) -> None:
                     raise Problem(422, "Invalid request")
                 cid, now, stage_at = new_id(), datetime.now(UTC), datetime.now(UTC)
                 c: Any = SimpleNamespace(
-                    kind=data.get("kind", "person"), **{k: data.get(k) for k in _SCALARS}, tags=tags,
+                    kind=data.get("kind", "person"), **{k: data.get(k) for k in SCALAR_FIELDS}, tags=tags,
                     emails=[SimpleNamespace(**e) for e in emails], phones=[SimpleNamespace(**x) for x in phones])
-                c.display_name = (data.get("display_name") or _display_name(c)).strip()
+                c.display_name = (data.get("display_name") or default_display_name(c)).strip()
                 if not c.display_name:
                     raise Problem(422, "Invalid request")
                 refresh_search(c)

@@ -27,7 +27,7 @@ from typing import Any
 import asyncpg
 
 from api.core.text import normalize_text
-from api.customers.service import _display_name, refresh_search
+from api.customers.service import default_display_name, refresh_search
 from bench.names import LATIN_FIRST, LATIN_LAST, PERSIAN_FIRST, PERSIAN_LAST, ZWNJ, latin_slug
 
 CHUNK = 20_000
@@ -166,7 +166,7 @@ def customer_rows(count: int, owners: list[tuple[uuid.UUID, uuid.UUID | None]], 
                             organization_name=names.get("organization_name"), tags=tags,
                             emails=[SimpleNamespace(email=e, is_primary=k == 0) for k, e in enumerate(emails)],
                             phones=[SimpleNamespace(e164=p, is_primary=k == 0) for k, p in enumerate(phones)])
-        c.display_name = _display_name(c).strip()
+        c.display_name = default_display_name(c).strip()
         refresh_search(c)
         row: tuple[Any, ...] = (
             cid, kind, c.display_name, c.first_name, c.last_name, c.organization_name,

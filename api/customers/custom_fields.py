@@ -122,7 +122,7 @@ async def definitions(session: AsyncSession) -> dict[str, CustomField]:
     return {f.key: f for f in rows.all()}
 
 
-def _checked(fields: Mapping[str, CustomField], current: Mapping[str, Any], given: Mapping[str, Any],
+def checked_values(fields: Mapping[str, CustomField], current: Mapping[str, Any], given: Mapping[str, Any],
              errors: list[dict[str, Any]]) -> dict[str, Any]:
     """The given values converted; ``None`` marks a value to remove. Problems go to ``errors``."""
     out: dict[str, Any] = {}
@@ -155,7 +155,7 @@ async def values_for_create(session: AsyncSession, given: Mapping[str, Any]) -> 
     """The custom fields of a new customer: known keys, right types, every active required field given."""
     fields = await definitions(session)
     errors: list[dict[str, Any]] = []
-    values = _checked(fields, {}, given, errors)
+    values = checked_values(fields, {}, given, errors)
     for key, field in fields.items():
         if field.required and field.is_active and key not in given:
             errors.append(_error(["body", "custom_fields", key], "this custom field is required"))
@@ -170,7 +170,7 @@ async def values_for_update(session: AsyncSession, current: Mapping[str, Any],
         return dict(current)
     fields = await definitions(session)
     errors: list[dict[str, Any]] = []
-    values = _checked(fields, current, given, errors)
+    values = checked_values(fields, current, given, errors)
     _raise(errors)
     merged = {**current, **values}
     return {k: v for k, v in merged.items() if v is not None}

@@ -95,20 +95,20 @@ def prepare_rows(rows: list[tuple[int, list[str]]], columns: list[tuple[int, str
 def _prepare(row: int, cells: list[str], cols: list[tuple[int, ImportColumn]], region: str) -> Prepared:
     payload, owner_email = row_payload(cells, cols)
     data = CustomerCreate.model_validate(payload)
-    emails = service._emails(data.emails or [])
-    phones = service._phones(data.phones or [], region)
+    emails = service.normalized_emails(data.emails or [])
+    phones = service.normalized_phones(data.phones or [], region)
     now = utcnow()
     c = _Draft(id=new_id(), kind=data.kind, owner_id=None, team_id=None, stage=data.stage,
                tags=sorted({normalize_text(t) for t in data.tags or [] if normalize_text(t)}), custom_fields={},
                utm=data.utm.model_dump(exclude_none=True) if data.utm else {},
-               consent=service._consent({}, data.consent or {}),
+               consent=service.merged_consent({}, data.consent or {}),
                preferences=[p.strip() for p in data.preferences or []], emails=emails, phones=phones, addresses=[],
                stage_changed_at=now, created_at=now, updated_at=now, version=1, lifetime_revenue=Decimal(0),
                purchase_count=0, is_key=False, key_reasons=[], lapsed_from=None, rfm_recency=None,
                rfm_frequency=None, rfm_monetary=None, first_purchase_at=None, last_purchase_at=None,
                deleted_at=None, erased_at=None, merged_into_id=None,
-               **{name: getattr(data, name) for name in service._SCALARS})
-    c.display_name = (data.display_name or service._display_name(cast(Customer, c))).strip()
+               **{name: getattr(data, name) for name in service.SCALAR_FIELDS})
+    c.display_name = (data.display_name or service.default_display_name(cast(Customer, c))).strip()
     if not c.display_name:
         raise ValidationFailed("no name", errors=[_NO_NAME])
     service.refresh_search(cast(Customer, c))
@@ -163,7 +163,7 @@ class ImportRun:
                     if owner_id is None:
                         raise ValidationFailed("no such user", errors=[
                             {"loc": ["owner_email"], "msg": "no such user", "type": "value_error"}])
-                self.owners[key] = await service._owner_and_team(session, self.principal, owner_id, None)
+                self.owners[key] = await service.owner_and_team(session, self.principal, owner_id, None)
             except ValidationFailed as exc:
                 self.owners[key] = exc
         result = self.owners[key]
@@ -351,7 +351,7 @@ def _array(values: Any, item: Any = None) -> Any:
 def _custom_values(fields: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     # custom_fields.values_for_create's rules with the definitions loaded once per batch, not per row.
     errors: list[dict[str, Any]] = []
-    values = custom_fields._checked(fields, {}, given, errors)
+    values = custom_fields.checked_values(fields, {}, given, errors)
     for key, f in fields.items():
         if f.required and f.is_active and key not in given:
             errors.append({"loc": ["custom_fields", key], "msg": "this custom field is required",

@@ -24,7 +24,7 @@ from api.customers.schemas import AddressIn, ConsentIn, CustomerCreate, Customer
 from api.users.models import User
 
 OnDuplicate = Literal["reject", "existing", "create"]
-_SCALARS = (
+SCALAR_FIELDS = (
     "first_name", "last_name", "organization_name", "job_title", "birthday", "language", "preferred_channel",
     "source_channel", "source_ref", "referrer_id", "importance_tier", "desired_outcome", "target_value",
     "target_currency", "strategy_override",
@@ -39,7 +39,7 @@ def _field_error(loc: list[Any], msg: str) -> ValidationFailed:
     return ValidationFailed(msg, errors=[{"loc": ["body", *loc], "msg": msg, "type": "value_error"}])
 
 
-def _phones(items: list[PhoneIn], region: str) -> list[CustomerPhone]:
+def normalized_phones(items: list[PhoneIn], region: str) -> list[CustomerPhone]:
     out: list[CustomerPhone] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
@@ -55,7 +55,7 @@ def _phones(items: list[PhoneIn], region: str) -> list[CustomerPhone]:
     return out
 
 
-def _emails(items: list[EmailIn]) -> list[CustomerEmail]:
+def normalized_emails(items: list[EmailIn]) -> list[CustomerEmail]:
     out: list[CustomerEmail] = []
     seen: set[str] = set()
     for item in items:
@@ -83,7 +83,7 @@ def _one_primary(items: list[Any]) -> None:
         x.is_primary = x is primary
 
 
-def _consent(current: dict[str, Any], given: Mapping[Any, ConsentIn]) -> dict[str, Any]:
+def merged_consent(current: dict[str, Any], given: Mapping[Any, ConsentIn]) -> dict[str, Any]:
     merged = dict(current)
     for channel, c in given.items():
         merged[channel] = to_json({"granted": c.granted, "source": c.source, "note": c.note,
@@ -91,7 +91,7 @@ def _consent(current: dict[str, Any], given: Mapping[Any, ConsentIn]) -> dict[st
     return merged
 
 
-def _display_name(c: Customer) -> str:
+def default_display_name(c: Customer) -> str:
     if c.kind == "organization":
         return (c.organization_name or "").strip()
     return " ".join(p for p in (c.first_name, c.last_name) if p and p.strip()).strip()
@@ -113,7 +113,7 @@ def refresh_search(c: Customer) -> None:
     c.search_text = normalize_text(" ".join(x for x in parts if x))
 
 
-async def _owner_and_team(session: AsyncSession, principal: Principal, owner_id: uuid.UUID | None,
+async def owner_and_team(session: AsyncSession, principal: Principal, owner_id: uuid.UUID | None,
                           team_id: uuid.UUID | None) -> tuple[uuid.UUID, uuid.UUID | None]:
     """Who may own the record: anyone for admins, their team subtree for managers, else only the caller."""
     owner = await session.get(User, owner_id) if owner_id else await session.get(User, principal.user_id)
@@ -157,8 +157,8 @@ async def create_customer(session: AsyncSession, principal: Principal, data: Cus
     """A new customer on the first rung. A likely duplicate (same e-mail or phone) is refused with 409
     naming the existing record, returned instead (``existing``), or created anyway (``create``).
     Returns the customer and whether it was created."""
-    emails = _emails(data.emails or [])
-    phones = _phones(data.phones or [], region)
+    emails = normalized_emails(data.emails or [])
+    phones = normalized_phones(data.phones or [], region)
     if on_duplicate != "create":
         visible_ids, hidden = await duplicates_of(session, principal, [e.email for e in emails],
                                                   [p.e164 for p in phones])
@@ -172,20 +172,21 @@ async def create_customer(session: AsyncSession, principal: Principal, data: Cus
                 + ("" if visible_ids else " It belongs to someone outside your scope."),
                 extra={"existing_ids": [str(i) for i in visible_ids]},
             )
-    owner_id, team_id = await _owner_and_team(session, principal, data.owner_id, data.team_id)
+    owner_id, team_id = await owner_and_team(session, principal, data.owner_id, data.team_id)
     await _check_referrer(session, principal, data.referrer_id)
     c = Customer(id=new_id(), kind=data.kind, owner_id=owner_id, team_id=team_id, stage=data.stage,
                  tags=sorted({normalize_text(t) for t in data.tags or [] if normalize_text(t)}),
                  custom_fields=await custom_fields.values_for_create(session, data.custom_fields or {}),
                  utm=data.utm.model_dump(exclude_none=True) if data.utm else {},
-                 consent=_consent({}, data.consent or {}), preferences=[p.strip() for p in data.preferences or []],
+                 consent=merged_consent({}, data.consent or {}),
+                 preferences=[p.strip() for p in data.preferences or []],
                  emails=emails, phones=phones, addresses=_addresses(data.addresses or []),
                  stage_changed_at=utcnow(), lifetime_revenue=0, purchase_count=0, is_key=False, key_reasons=[],
                  lapsed_from=None, rfm_recency=None, rfm_frequency=None, rfm_monetary=None,
                  first_purchase_at=None, last_purchase_at=None, deleted_at=None, erased_at=None)
-    for name in _SCALARS:
+    for name in SCALAR_FIELDS:
         setattr(c, name, getattr(data, name))
-    c.display_name = (data.display_name or _display_name(c)).strip()
+    c.display_name = (data.display_name or default_display_name(c)).strip()
     if not c.display_name:
         raise _field_error(["display_name"], "give a display name, a first or last name, or an organization name")
     refresh_search(c)
@@ -213,8 +214,8 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
         raise Conflict("This customer was erased; personal data cannot be added back to the record.")
     changes = data.model_dump(exclude_unset=True)
     if "emails" in changes or "phones" in changes:
-        emails = _emails(data.emails or []) if "emails" in changes else None
-        phones = _phones(data.phones or [], region) if "phones" in changes else None
+        emails = normalized_emails(data.emails or []) if "emails" in changes else None
+        phones = normalized_phones(data.phones or [], region) if "phones" in changes else None
         visible_ids, hidden = await duplicates_of(
             session, principal, [e.email for e in emails or []], [p.e164 for p in phones or []], exclude=c.id)
         if visible_ids or hidden:
@@ -234,13 +235,13 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
     if "addresses" in changes:
         c.addresses = _addresses(data.addresses or [])
     if "owner_id" in changes or "team_id" in changes:
-        c.owner_id, c.team_id = await _owner_and_team(
+        c.owner_id, c.team_id = await owner_and_team(
             session, principal, changes.get("owner_id", c.owner_id), changes.get("team_id"))
     if "referrer_id" in changes:
         if changes["referrer_id"] == c.id:
             raise _field_error(["referrer_id"], "a customer cannot refer themselves")
         await _check_referrer(session, principal, changes["referrer_id"])
-    for name in _SCALARS:
+    for name in SCALAR_FIELDS:
         if name in changes:
             setattr(c, name, getattr(data, name))
     if "tags" in changes:
@@ -250,7 +251,7 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
     if "utm" in changes:
         c.utm = data.utm.model_dump(exclude_none=True) if data.utm else {}
     if "consent" in changes:
-        c.consent = _consent(c.consent, data.consent or {})
+        c.consent = merged_consent(c.consent, data.consent or {})
     if "preferences" in changes:
         c.preferences = [p.strip() for p in data.preferences or []]
     if "display_name" in changes:
@@ -258,7 +259,7 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
             raise _field_error(["display_name"], "may not be empty")
         c.display_name = data.display_name.strip()
     elif {"first_name", "last_name", "organization_name"} & changes.keys():
-        c.display_name = _display_name(c) or c.display_name
+        c.display_name = default_display_name(c) or c.display_name
     refresh_search(c)
     await session.flush()
     emit(session, events.CUSTOMER_UPDATED, "customer", c.id, payload(c))
