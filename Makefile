@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NPM ?= npm
 HAVE_NPM := $(shell command -v $(NPM) >/dev/null 2>&1 && echo yes)
 
-.PHONY: run dev test test-python test-frontend lint openapi bench install frontend clean
+.PHONY: run dev test test-python test-frontend test-browser chromium lint openapi bench install frontend clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ dev: $(STAMP)
 	  (cd frontend && { [ -d node_modules ] || $(NPM) ci --no-audit --no-fund; } && $(NPM) run dev) & \
 	fi; PEYVAND_LOG_JSON=false $(BIN)/peyvand run
 
-test: test-python test-frontend
+test: test-python test-frontend test-browser
 
 test-python: $(STAMP)
 	$(BIN)/python -m pytest
@@ -45,6 +45,24 @@ ifeq ($(HAVE_NPM),yes)
 	  cd frontend && { [ -d node_modules ] || $(NPM) ci --no-audit --no-fund; } && $(NPM) test; \
 	fi
 endif
+
+# Browser tests: playwright-core drives Debian's Chromium against `peyvand run` on a fresh database
+# (frontend/e2e/README.md). Screenshots and the server log land in frontend/e2e/artifacts/.
+test-browser: $(STAMP) frontend chromium
+ifeq ($(HAVE_NPM),yes)
+	cd frontend && $(NPM) run test:e2e
+else
+	@echo "npm is needed for the browser tests (Node 20+)"; exit 1
+endif
+
+# Debian's Chromium, installed when no browser is found (CHROMIUM_PATH names another one). apt-get
+# update only runs when something has to be installed.
+chromium:
+	@if [ -n "$$CHROMIUM_PATH" ]; then test -x "$$CHROMIUM_PATH" || { echo "CHROMIUM_PATH=$$CHROMIUM_PATH is not executable"; exit 1; }; \
+	elif ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then \
+	  echo "Chromium not found: installing Debian's chromium package"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check api workers tests migrations bench
