@@ -74,9 +74,23 @@ ifeq ($(HAVE_NPM),yes)
 endif
 	$(BIN)/peyvand openapi --output $(VENV)/openapi.check.json >/dev/null
 	diff -q openapi/openapi.json $(VENV)/openapi.check.json || (echo "openapi/openapi.json is stale: run make openapi"; exit 1)
+ifeq ($(HAVE_NPM),yes)
+	@if [ -f frontend/package.json ]; then \
+	  cd frontend && node_modules/.bin/openapi-typescript ../openapi/openapi.json -o ../$(VENV)/schema.check.d.ts >/dev/null 2>&1 \
+	  && diff -q src/api/schema.d.ts ../$(VENV)/schema.check.d.ts \
+	  || { echo "frontend/src/api/schema.d.ts is stale: run make openapi"; exit 1; }; \
+	fi
+endif
 
 openapi: $(STAMP)
 	$(BIN)/peyvand openapi --output openapi/openapi.json
+ifeq ($(HAVE_NPM),yes)
+	@if [ -f frontend/package.json ]; then \
+	  cd frontend && { [ -d node_modules ] || $(NPM) ci --no-audit --no-fund; } && $(NPM) run --silent openapi; \
+	fi
+else
+	@echo "npm not found: frontend/src/api/schema.d.ts was not regenerated"
+endif
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -2,12 +2,13 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
+import react from "@vitejs/plugin-react";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
-// In development the API runs on :8000 (`make dev`); the browser only ever talks to Vite's origin,
-// so the same-origin CSP the API sends holds in development too.
-const API = "http://127.0.0.1:8000";
+// In development the API runs on :8000 (`make dev`; PEYVAND_DEV_API points elsewhere); the browser only
+// ever talks to Vite's origin, so the same-origin CSP the API sends holds in development too.
+const API = process.env.PEYVAND_DEV_API ?? "http://127.0.0.1:8000";
 
 // The API's interactive docs (/api/docs) load Swagger UI from here, so they work without internet.
 function swaggerUi(): Plugin {
@@ -27,7 +28,7 @@ function swaggerUi(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [swaggerUi()],
+  plugins: [react(), swaggerUi()],
   server: {
     proxy: {
       "/api": API,
@@ -41,7 +42,8 @@ export default defineConfig({
     emptyOutDir: true,
   },
   test: {
+    // Pure helpers run in node; files that need a DOM say so with a `@vitest-environment jsdom` comment.
     environment: "node",
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
   },
 });

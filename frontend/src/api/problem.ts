@@ -1,0 +1,96 @@
+// RFC 9457 problem details as every API error carries them, and how the SPA reads them.
+import type { components } from "./schema";
+
+type ProblemSchema = components["schemas"]["Problem"];
+
+export interface FieldError {
+  loc: (string | number)[];
+  msg: string;
+  type?: string;
+}
+
+/** The contract's Problem as the SPA reads it (fields the server left out are simply absent). */
+export interface Problem extends Pick<ProblemSchema, "type" | "title" | "status"> {
+  detail?: string;
+  request_id?: string;
+  errors?: FieldError[];
+  /** 409 duplicate-customer: the existing customers the caller may see. */
+  existing_ids?: string[];
+}
+
+/** A failed API call: the HTTP status (0 when the network failed) and the problem the server sent. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+  /** The ETag the server sent with the failure (a 412 carries the current one). */
+  readonly etag: string | null;
+
+  constructor(status: number, problem: Problem | null, etag: string | null = null) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.name = "ApiError";
+    this.status = status;
+    this.problem = problem;
+    this.etag = etag;
+  }
+
+  /** The last part of the problem type ("duplicate-customer"), or "" when the body was no problem. */
+  get kind(): string {
+    return problemKind(this.problem);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isFieldError(value: unknown): value is FieldError {
+  return isRecord(value) && Array.isArray(value.loc) && typeof value.msg === "string";
+}
+
+/** The problem in a response body, or null when the body is not one (a proxy's HTML page, nothing). */
+export function parseProblem(status: number, body: unknown): Problem | null {
+  if (!isRecord(body)) return null;
+  const problem: Problem = {
+    type: typeof body.type === "string" ? body.type : "about:blank",
+    title: typeof body.title === "string" ? body.title : "",
+    status: typeof body.status === "number" ? body.status : status,
+  };
+  if (typeof body.detail === "string") problem.detail = body.detail;
+  if (typeof body.request_id === "string") problem.request_id = body.request_id;
+  if (Array.isArray(body.errors)) problem.errors = body.errors.filter(isFieldError);
+  if (Array.isArray(body.existing_ids)) {
+    problem.existing_ids = body.existing_ids.filter((id): id is string => typeof id === "string");
+  }
+  return problem;
+}
+
+export function problemKind(problem: Problem | null): string {
+  if (!problem?.type) return "";
+  const parts = problem.type.split("/");
+  return parts[parts.length - 1] ?? "";
+}
+
+/** A field's path as forms name it: ["body", "phones", 0, "number"] → "phones.0.number". FastAPI puts
+ * where the value came from (body, query, path) first; people only need the field. */
+export function fieldPath(loc: (string | number)[]): string {
+  const parts = ["body", "query", "path", "header"].includes(String(loc[0])) ? loc.slice(1) : loc;
+  return parts.map(String).join(".");
+}
+
+/** The problem's field errors by field path; several errors of one field are joined. */
+export function fieldErrors(problem: Problem | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of problem?.errors ?? []) {
+    if (!isFieldError(raw)) continue;
+    const path = fieldPath(raw.loc);
+    out[path] = out[path] ? `${out[path]}; ${raw.msg}` : raw.msg;
+  }
+  return out;
+}
+
+/** Field errors whose path none of the form's fields shows, so they still reach the person. */
+export function unplacedErrors(errors: Record<string, string>, shown: (path: string) => boolean): string[] {
+  return Object.entries(errors)
+    .filter(([path]) => !shown(path))
+    .map(([path, msg]) => (path ? `${path}: ${msg}` : msg));
+}

@@ -1,0 +1,47 @@
+import "@fontsource/vazirmatn/400.css";
+import "@fontsource/vazirmatn/500.css";
+import "@fontsource/vazirmatn/700.css";
+import "@mantine/core/styles.css";
+import "@mantine/notifications/styles.css";
+import "./app.css";
+
+import { DirectionProvider, MantineProvider, useDirection } from "@mantine/core";
+import { Notifications } from "@mantine/notifications";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { I18nextProvider } from "react-i18next";
+import { RouterProvider } from "react-router";
+
+import { initI18n } from "../lib/i18n";
+import { directionOf, getPreferences, usePreferences } from "../lib/preferences";
+import { createQueryClient } from "./query-client";
+import { createRouter } from "./router";
+import { theme } from "./theme";
+
+const i18n = initI18n();
+
+/** Mantine's direction follows the language (i18n sets <html dir> itself). */
+function DirectionSync() {
+  const { language } = usePreferences();
+  const { setDirection } = useDirection();
+  useEffect(() => setDirection(directionOf(language)), [language, setDirection]);
+  return null;
+}
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  const [router] = useState(createRouter);
+  return (
+    <I18nextProvider i18n={i18n}>
+      <DirectionProvider initialDirection={directionOf(getPreferences().language)} detectDirection={false}>
+        <MantineProvider theme={theme}>
+          <DirectionSync />
+          <Notifications position="top-center" />
+          <QueryClientProvider client={queryClient}>
+            <RouterProvider router={router} />
+          </QueryClientProvider>
+        </MantineProvider>
+      </DirectionProvider>
+    </I18nextProvider>
+  );
+}

@@ -1,0 +1,107 @@
+import { Alert, Button, Group, Stack, Text, Title } from "@mantine/core";
+import { IconFileImport, IconPlus } from "@tabler/icons-react";
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router";
+
+import { useCan } from "../../api/me";
+import { EmptyState } from "../../components/empty-state";
+import { LoadMore } from "../../components/load-more";
+import { ListSkeleton } from "../../components/skeletons";
+import { useFormat } from "../../lib/use-format";
+import { CustomerFilterBar } from "./customer-filters";
+import { CustomerTable } from "./customer-table";
+import { filtersFromParams, isFiltered, paramsFromFilters } from "./list-filters";
+import { type CustomerFilters, useCustomerList, useUserDirectory } from "./queries";
+
+/** Customers, filtered and searched, a page of rows at a time over the API's keyset cursors. */
+export function CustomersPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const canWrite = useCan("customers:write");
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => filtersFromParams(params), [params]);
+  const list = useCustomerList(filters);
+  const { users, meId } = useUserDirectory();
+
+  const customers = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const names = useMemo(() => new Map(users.map((u) => [u.id, u.full_name])), [users]);
+  const ownerName = (id: string | null) => (id === null ? "" : id === meId ? t("customers.me") : (names.get(id) ?? ""));
+
+  const setFilters = (next: CustomerFilters) => setParams(paramsFromFilters(next), { replace: true });
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="center">
+        <Title order={1} size="h2">
+          {t("customers.title")}
+        </Title>
+        {canWrite ? (
+          <Group gap="xs">
+            <Button component={Link} to="/customers/import" variant="default" leftSection={<IconFileImport size={16} />}>
+              {t("customers.import")}
+            </Button>
+            <Button component={Link} to="/customers/new" leftSection={<IconPlus size={16} />}>
+              {t("customers.new")}
+            </Button>
+          </Group>
+        ) : null}
+      </Group>
+
+      <CustomerFilterBar filters={filters} onChange={setFilters} />
+
+      {list.isPending ? (
+        <ListSkeleton />
+      ) : list.isError && !list.data ? (
+        <Alert color="red" role="alert" title={t("errors.title")}>
+          <Group justify="space-between">
+            <Text size="sm">{t("customers.list.failed")}</Text>
+            <Button size="xs" variant="light" onClick={() => void list.refetch()}>
+              {t("common.retry")}
+            </Button>
+          </Group>
+        </Alert>
+      ) : customers.length === 0 ? (
+        isFiltered(filters) ? (
+          <EmptyState
+            title={t("customers.list.noMatches")}
+            hint={t("customers.list.noMatchesHint")}
+            action={
+              <Button variant="light" onClick={() => setFilters({})}>
+                {t("customers.filters.clear")}
+              </Button>
+            }
+          />
+        ) : (
+          <EmptyState
+            title={t("customers.list.empty")}
+            hint={t("customers.list.emptyHint")}
+            action={
+              canWrite ? (
+                <Button component={Link} to="/customers/new" leftSection={<IconPlus size={16} />}>
+                  {t("customers.new")}
+                </Button>
+              ) : undefined
+            }
+          />
+        )
+      ) : (
+        <Stack gap={0} style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }} aria-busy={list.isFetching}>
+          <Text size="sm" c="dimmed" role="status">
+            {list.hasNextPage
+              ? t("customers.list.shownMore", { shown: format.number(customers.length) })
+              : t("customers.list.shown", { shown: format.number(customers.length) })}
+          </Text>
+          <CustomerTable customers={customers} ownerName={ownerName} />
+          <LoadMore
+            hasMore={Boolean(list.hasNextPage)}
+            loading={list.isFetchingNextPage}
+            onLoad={() => {
+              if (!list.isFetchingNextPage) void list.fetchNextPage();
+            }}
+          />
+        </Stack>
+      )}
+    </Stack>
+  );
+}
