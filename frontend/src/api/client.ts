@@ -67,7 +67,8 @@ export function unwrapTagged<D>(result: Result<D>): Tagged<D> {
   return { data, etag: result.response.headers.get("ETag") };
 }
 
-async function settle<D>(pending: Promise<Result<D>>): Promise<Result<D>> {
+/** The raw result (data, error, response) of a call that got an answer; ApiError status 0 when none came. */
+export async function request<D>(pending: Promise<Result<D>>): Promise<Result<D>> {
   try {
     return await pending;
   } catch {
@@ -77,10 +78,10 @@ async function settle<D>(pending: Promise<Result<D>>): Promise<Result<D>> {
 
 /** Await an openapi-fetch call: its data, or an ApiError (status 0 when the network failed). */
 export async function call<D>(pending: Promise<Result<D>>): Promise<D> {
-  return unwrap(await settle(pending));
+  return unwrap(await request(pending));
 }
 
 /** Like `call`, keeping the ETag of the answer. */
 export async function callTagged<D>(pending: Promise<Result<D>>): Promise<Tagged<D>> {
-  return unwrapTagged(await settle(pending));
+  return unwrapTagged(await request(pending));
 }

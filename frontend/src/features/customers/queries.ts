@@ -10,7 +10,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 
-import { api, call, callTagged, type Tagged } from "../../api/client";
+import { api, call, callTagged, request, type Tagged, unwrap } from "../../api/client";
 import { useMe } from "../../api/me";
 import type {
   CustomerCreate,
@@ -164,6 +164,7 @@ export function useCreateCustomer() {
           params: { query: { on_duplicate: force ? "create" : "reject" } },
         }),
       ),
+    meta: { handlesErrors: true },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: customerKeys.all }),
   });
 }
@@ -173,13 +174,13 @@ export function useUpdateCustomer(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async ({ body, etag }: { body: CustomerUpdate; etag: string | null }) => {
-      const result = await api.PATCH("/api/v1/customers/{customer_id}", {
+      const result = await request(api.PATCH("/api/v1/customers/{customer_id}", {
         params: { path: { customer_id: id }, header: etag ? { "If-Match": etag } : {} },
         body,
-      });
-      const data = await call(Promise.resolve(result));
-      return tagged(data, result.response);
+      }));
+      return tagged(unwrap(result), result.response);
     },
+    meta: { handlesErrors: true },
     onSuccess: (fresh) => {
       queryClient.setQueryData(customerKeys.detail(id), fresh);
       void queryClient.invalidateQueries({ queryKey: customerKeys.all });
@@ -191,13 +192,13 @@ export function useMoveStage(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async ({ stage, reason, etag }: { stage: Stage; reason: string | null; etag: string | null }) => {
-      const result = await api.POST("/api/v1/customers/{customer_id}/stage", {
+      const result = await request(api.POST("/api/v1/customers/{customer_id}/stage", {
         params: { path: { customer_id: id }, header: etag ? { "If-Match": etag } : {} },
         body: { stage, reason },
-      });
-      const data = await call(Promise.resolve(result));
-      return tagged(data, result.response);
+      }));
+      return tagged(unwrap(result), result.response);
     },
+    meta: { handlesErrors: true },
     onSuccess: (fresh) => {
       queryClient.setQueryData(customerKeys.detail(id), fresh);
       void queryClient.invalidateQueries({ queryKey: customerKeys.all });
