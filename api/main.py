@@ -7,23 +7,24 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from arq import create_pool
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from redis.asyncio import Redis
 
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
-from api.core.db import create_engine, create_sessionmaker
+from api.core.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from api.core.errors import install_error_handlers
 from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import CoreMiddleware
 from api.core.openapi import install_docs, install_openapi
 from api.core.queue import redis_settings
+from api.core.routing import mount_flat
 from api.core.security import configure_hasher
 from api.core.settings import Settings, get_settings
 from api.core.spa import mount_spa
-from api.customers.router import router as customers_router
+from api.customers.router import ROUTERS as CUSTOMER_ROUTERS
 from api.system.router import router as system_router
 from api.users.router import router as users_router
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.read_sessionmaker = create_read_sessionmaker(engine)
         app.state.redis = Redis.from_url(settings.redis_url)
         app.state.arq = await create_pool(redis_settings(settings.redis_url))
         try:
@@ -66,11 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
 
-    api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, users_router, customers_router, audit_router):
-        api.include_router(router)
-    app.include_router(api)
-    app.include_router(system_router)
+    mount_flat(app.router, (auth_router, users_router, *CUSTOMER_ROUTERS, audit_router), API_PREFIX)
+    mount_flat(app.router, (system_router,))
     install_error_handlers(app)
     install_openapi(app)
     spa_dist = settings.spa_dir or Path(__file__).resolve().parent.parent / "frontend" / "dist"

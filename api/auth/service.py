@@ -16,6 +16,7 @@ from api.core.db import utcnow
 from api.core.errors import Locked, NotFound, Unauthorized, ValidationFailed
 from api.core.security import hash_password, needs_rehash, new_token, token_hash, verify_password
 from api.core.settings import Settings
+from api.core.sql import Statement
 from api.users.models import User
 
 log = structlog.get_logger("peyvand.auth")
@@ -37,6 +38,9 @@ FROM api_key k JOIN "user" u ON u.id = k.user_id
 WHERE k.key_hash = :h AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
   AND u.is_active
 """)  # noqa: S608 - constant SQL; the credential is the bound :h
+# Run on every request: compiled once, on the driver connection (a read outside the request's transaction).
+_SESSION = Statement(_SESSION_LOOKUP)
+_KEY = Statement(_KEY_LOOKUP)
 
 
 async def login(
@@ -101,7 +105,7 @@ async def _record_failure(maker: async_sessionmaker[AsyncSession], user_id: uuid
 async def resolve(session: AsyncSession, maker: async_sessionmaker[AsyncSession], token: str) -> Principal | None:
     """The principal behind a bearer credential, or None if it is unknown, expired or revoked."""
     if token.startswith(API_KEY_PREFIX):
-        row = (await session.execute(_KEY_LOOKUP, {"h": token_hash(token)})).mappings().first()
+        row = await _KEY.fetchrow(session, h=token_hash(token))
         if row is None:
             return None
         last = row["last_used_at"]
@@ -114,7 +118,7 @@ async def resolve(session: AsyncSession, maker: async_sessionmaker[AsyncSession]
         )
     if not token.startswith(SESSION_PREFIX):
         return None
-    row = (await session.execute(_SESSION_LOOKUP, {"h": token_hash(token)})).mappings().first()
+    row = await _SESSION.fetchrow(session, h=token_hash(token))
     if row is None:
         return None
     return Principal(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ARRAY, ColumnElement, Uuid, any_, bindparam, false, or_, true
 
 from api.core.errors import Forbidden
 
@@ -101,21 +101,45 @@ class Principal:
             raise Forbidden(f"This action needs the '{scope}' permission.")
 
 
+def effective_visibility(principal: Principal, has_team_column: bool = True) -> Visibility:
+    """What the caller sees of an owned table: a team view without teams (or without a team column)
+    is an own view."""
+    level = principal.visibility
+    if level is Visibility.team and (not has_team_column or not principal.team_ids):
+        return Visibility.own
+    return level
+
+
 def scope_filter(
     principal: Principal,
     owner_col: ColumnElement[Any] | Any,
     team_col: ColumnElement[Any] | Any | None = None,
 ) -> ColumnElement[bool]:
     """The WHERE clause limiting an owned table to the rows the caller may see."""
-    level = principal.visibility
+    level = effective_visibility(principal, team_col is not None)
     if level is Visibility.all:
         return true()
     own = owner_col == principal.user_id
     if level is Visibility.own or team_col is None:
         return own
-    if not principal.team_ids:
-        return own
     return or_(own, team_col.in_(principal.team_ids))
+
+
+def bound_scope_filter(
+    level: Visibility, owner_col: ColumnElement[Any] | Any, team_col: ColumnElement[Any] | Any | None = None
+) -> ColumnElement[bool]:
+    """``scope_filter`` for statements compiled once (``api.core.sql``): the caller's values are bind
+    parameters ``scope_user`` and ``scope_teams`` (``scope_values``); one statement per ``level``."""
+    if level is Visibility.all:
+        return true()
+    own = owner_col == bindparam("scope_user", type_=Uuid)
+    if level is Visibility.own or team_col is None:
+        return own
+    return or_(own, team_col == any_(bindparam("scope_teams", type_=ARRAY(Uuid))))
+
+
+def scope_values(principal: Principal) -> dict[str, Any]:
+    return {"scope_user": principal.user_id, "scope_teams": list(principal.team_ids)}
 
 
 def visible(principal: Principal, model: Any) -> ColumnElement[bool]:

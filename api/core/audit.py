@@ -26,6 +26,7 @@ _SKIP = frozenset({"created_at", "updated_at", "version"})
 
 class AuditEntry(IdMixin, Base):
     __tablename__ = "audit_log"
+    __written_on_read__ = True  # reading personal data is audited too (privacy export)
     __owner_attr__ = "owner_id"
     __team_attr__ = "team_id"
 

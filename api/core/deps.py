@@ -13,20 +13,26 @@ from api.core.pagination import PageParams, page_params
 from api.core.queue import transaction
 from api.core.settings import Settings
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    if request.method in READ_METHODS:
+        async with request.app.state.read_sessionmaker() as session:
+            yield session
+        return
     # scope="function" below: the commit happens before the response is sent, so whatever the API
     # acknowledged is already in PostgreSQL.
     async with transaction(request.app.state.sessionmaker, request.app.state.arq) as session:
         yield session
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_redis(request: Request) -> Redis[Any]:
+async def get_redis(request: Request) -> Redis[Any]:
     redis: Redis[Any] = request.app.state.redis
     return redis
 
@@ -37,7 +43,7 @@ RedisClient = Annotated["Redis[Any]", Depends(get_redis)]
 Pagination = Annotated[PageParams, Depends(page_params)]
 
 
-def get_if_match(
+async def get_if_match(
     if_match: Annotated[
         str | None,
         Header(alias="If-Match", description="ETag from a previous read; the write fails with 412 if stale"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from asyncpg import PostgresError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -180,8 +181,10 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(DBAPIError)
-    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
-        if getattr(exc.orig, "sqlstate", None) not in _BAD_TEXT_SQLSTATES:
+    @app.exception_handler(PostgresError)  # statements run on the driver connection (api.core.sql)
+    async def _database(request: Request, exc: DBAPIError | PostgresError) -> JSONResponse:
+        orig = exc.orig if isinstance(exc, DBAPIError) else exc
+        if getattr(orig, "sqlstate", None) not in _BAD_TEXT_SQLSTATES:
             raise exc
         return render(ValidationFailed("Text may not contain NUL (\\u0000) characters."), request.url.path)
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from api.core.errors import ValidationFailed
+from api.core.sql import fetch_select
 
 T = TypeVar("T")
 Column = ColumnElement[Any] | QueryableAttribute[Any]
@@ -41,7 +42,7 @@ class PageParams:
     include_total: bool
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 50,
     cursor: Annotated[str | None, Query(max_length=1000, description="Opaque cursor from `next_cursor`")] = None,
     include_total: Annotated[bool, Query(description="Also count all matching rows")] = False,
@@ -161,7 +162,10 @@ async def paginate(
     *,
     scalars: bool = True,
 ) -> tuple[list[Any], str | None, int | None]:
-    """Run ``stmt`` one page at a time. Returns rows, the next cursor and (on request) the total."""
+    """Run ``stmt`` one page at a time. Returns rows, the next cursor and (on request) the total.
+
+    ``scalars=False``: ``stmt`` selects columns, and the rows come back as mappings straight from the
+    driver (``api.core.sql.fetch_select``), for lists where ORM objects would be the main cost."""
     total = None
     if params.include_total:
         total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
@@ -170,8 +174,8 @@ async def paginate(
         paged = paged.where(_after(sort, decode_cursor(sort, params.cursor)))
     order = [c.desc() if sort.descending else c.asc() for c in sort.columns]
     paged = paged.order_by(*order).limit(params.limit + 1)
-    result = await session.execute(paged)
-    rows = list(result.scalars().all() if scalars else result.all())
+    rows: list[Any] = list((await session.execute(paged)).scalars().all()) if scalars \
+        else await fetch_select(session, paged)
     next_cursor = None
     if len(rows) > params.limit:
         rows = rows[: params.limit]
@@ -184,4 +188,6 @@ def _value_of(row: Any, column: Column) -> Any:
     key = getattr(column, "key", None) or getattr(column, "name", None)
     if hasattr(row, "_mapping"):
         return row._mapping[key]
+    if hasattr(row, "keys"):  # a mapping, or an asyncpg record
+        return row[key]
     return getattr(row, str(key))

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, any_, func, literal, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, Uuid, and_, any_, bindparam, func, literal, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from api.core.access import Principal, visible
+from api.core.access import Principal, Visibility, bound_scope_filter, effective_visibility, scope_values, visible
+from api.core.sql import Statement
 from api.core.text import normalize_phone, normalize_text, to_ascii_digits
-from api.customers.models import Customer, CustomerEmail, CustomerPhone
+from api.customers.models import Customer, CustomerAddress, CustomerEmail, CustomerPhone
+from api.customers.schemas import AddressRead, CustomerRead, CustomerSummary, EmailRead, PhoneRead
 
 _TOKEN = re.compile(r"[^\w@.+-]+", re.UNICODE)
 _SIMPLE: Any = literal_column("'simple'::regconfig")
@@ -44,6 +49,15 @@ def visible_customers(principal: Principal) -> Select[Any]:
     return select(Customer).where(visible(principal, Customer), Customer.deleted_at.is_(None))
 
 
+# The list's rows: what CustomerSummary shows plus every sort key (the cursor is read off the last row).
+SUMMARY_COLUMNS = (*(Customer.__table__.c[name] for name in CustomerSummary.model_fields), Customer.normalized_name)
+
+
+def visible_summaries(principal: Principal) -> Select[Any]:
+    """``visible_customers`` as plain rows of the list's columns: no ORM objects for a page of 50."""
+    return visible_customers(principal).with_only_columns(*SUMMARY_COLUMNS)
+
+
 def with_children(stmt: Select[Any]) -> Select[Any]:
     return stmt.options(
         selectinload(Customer.emails), selectinload(Customer.phones), selectinload(Customer.addresses)
@@ -58,6 +72,38 @@ async def get_visible(session: AsyncSession, principal: Principal, customer_id: 
     if for_update:
         stmt = stmt.with_for_update(of=Customer)
     return (await session.scalars(stmt)).first()
+
+
+def _json_list(model: Any, fields: Iterable[str]) -> Any:
+    """The customer's rows of a child table as a JSON array of ``fields``, in their order."""
+    pairs = itertools.chain.from_iterable((literal_column(f"'{f}'"), getattr(model, f)) for f in fields)
+    return (select(func.coalesce(func.json_agg(aggregate_order_by(func.json_build_object(*pairs), model.position)),
+                                 literal_column("'[]'::json")))
+            .where(model.customer_id == Customer.id).scalar_subquery())
+
+
+def _read_statement(level: Visibility) -> Statement:
+    columns = [Customer.__table__.c[name] for name in CustomerRead.model_fields if name in Customer.__table__.c]
+    return Statement(
+        select(*columns,
+               _json_list(CustomerEmail, EmailRead.model_fields).label("emails"),
+               _json_list(CustomerPhone, PhoneRead.model_fields).label("phones"),
+               _json_list(CustomerAddress, AddressRead.model_fields).label("addresses"))
+        .where(bound_scope_filter(level, Customer.owner_id, Customer.team_id), Customer.deleted_at.is_(None),
+               Customer.id == bindparam("id", type_=Uuid))
+    )
+
+
+# GET /customers/{id}, the busiest read: one statement (children as JSON arrays), compiled once per
+# visibility level, no ORM objects.
+READ_STATEMENTS = {level: _read_statement(level) for level in Visibility}
+
+
+async def read_visible(session: AsyncSession, principal: Principal, customer_id: uuid.UUID) -> CustomerRead | None:
+    """A live customer the caller may see, as the API shows it."""
+    statement = READ_STATEMENTS[effective_visibility(principal)]
+    row = await statement.fetchrow(session, id=customer_id, **scope_values(principal))
+    return None if row is None else CustomerRead.model_validate(dict(row))
 
 
 def search_terms(q: str) -> tuple[str | None, str | None]:

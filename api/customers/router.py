@@ -11,8 +11,9 @@ from api.auth.deps import RequireScope
 from api.core.access import Principal
 from api.core.deps import AppSettings, IfMatch, Pagination, Session
 from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
-from api.core.etag import set_etag
+from api.core.etag import etag_of, set_etag
 from api.core.pagination import Page, paginate, parse_sort
+from api.core.responses import json_response
 from api.customers import (
     contacts,
     custom_fields_router,
@@ -35,9 +36,6 @@ from api.customers.schemas import (
 )
 
 router = APIRouter(tags=["customers"])
-# Sub-routers first: their fixed paths (/customers/csv, /custom-fields…) must win over /customers/{id}.
-for _sub in (custom_fields_router.router, imports_router.router, ladder_router.router, merge_router.router):
-    router.include_router(_sub)
 Reader = Annotated[Principal, Depends(RequireScope("customers:read"))]
 Writer = Annotated[Principal, Depends(RequireScope("customers:write"))]
 READ = responses(Unauthorized, Forbidden, ValidationFailed)
@@ -51,13 +49,14 @@ WRITE = responses(Unauthorized, Forbidden, NotFound, Conflict, PreconditionFaile
             response_model=Page[CustomerSummary], responses=READ)
 async def list_customers(
     session: Session, principal: Reader, page: Pagination, filters: Filters, sort: Sort = None,
-) -> Page[CustomerSummary]:
+) -> Response:
     """Custom fields filter as `cf.<key>=<value>` (exact match)."""
-    stmt = repository.apply_filters(repository.visible_customers(principal), filters)
+    stmt = repository.apply_filters(repository.visible_summaries(principal), filters)
     order = parse_sort(sort, SORTS, Customer.id, "-created_at")
-    rows, cursor, total = await paginate(session, stmt, order, page)
-    return Page[CustomerSummary](items=[CustomerSummary.model_validate(r) for r in rows], next_cursor=cursor,
-                                 total=total)
+    rows, cursor, total = await paginate(session, stmt, order, page, scalars=False)
+    # Validated as plain dicts in one call: pydantic-core reads those far faster than attributes.
+    return json_response(Page[CustomerSummary].model_validate(
+        {"items": [dict(r) for r in rows], "next_cursor": cursor, "total": total}))
 
 
 @router.post("/customers", name="customers:create", summary="Create a customer", status_code=status.HTTP_201_CREATED,
@@ -81,10 +80,11 @@ async def create_customer(
 
 @router.get("/customers/{customer_id}", name="customers:get", summary="Get a customer", response_model=CustomerRead,
             responses=ONE)
-async def get_customer(session: Session, principal: Reader, customer_id: uuid.UUID, response: Response) -> CustomerRead:
-    customer = await service.get_customer(session, principal, customer_id)
-    set_etag(response, customer)
-    return CustomerRead.model_validate(customer)
+async def get_customer(session: Session, principal: Reader, customer_id: uuid.UUID) -> Response:
+    customer = await repository.read_visible(session, principal, customer_id)
+    if customer is None:
+        raise NotFound("No such customer.")
+    return json_response(customer, headers={"ETag": etag_of(customer)})
 
 
 @router.patch("/customers/{customer_id}", name="customers:update", summary="Change a customer",
@@ -134,3 +134,8 @@ async def add_contact(session: Session, principal: Writer, customer_id: uuid.UUI
 async def remove_contact(session: Session, principal: Writer, customer_id: uuid.UUID, person_id: uuid.UUID) -> Response:
     await contacts.remove_contact(session, principal, customer_id, person_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# What the app mounts, in order: the sub-routers' fixed paths (/customers/csv, /custom-fields…) must win
+# over /customers/{id}.
+ROUTERS = (custom_fields_router.router, imports_router.router, ladder_router.router, merge_router.router, router)
