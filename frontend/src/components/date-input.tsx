@@ -4,11 +4,16 @@ import { ActionIcon, TextInput } from "@mantine/core";
 import { IconCalendar } from "@tabler/icons-react";
 import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import DatePicker from "react-multi-date-picker";
+import DatePickerImport from "react-multi-date-picker";
 
 import { isoToPicker, pickerCalendar, pickerLocale, pickerToIso, PICKER_FORMAT, typedToIso } from "../lib/calendar-input";
 import { localizeDigits } from "../lib/digits";
 import { usePreferences } from "../lib/preferences";
+
+// The package is CommonJS: depending on the bundler's interop its default export arrives as the
+// component itself (vitest) or as the module object holding it (the production build).
+const DatePicker =
+  (DatePickerImport as unknown as { default?: typeof DatePickerImport }).default ?? DatePickerImport;
 
 interface Props {
   label: string;

@@ -3,6 +3,8 @@ import { ActionIcon, Button, Group, Radio, Stack, Text, TextInput } from "@manti
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 
+import { useFormat } from "../../lib/use-format";
+
 import type { EmailRow, PhoneRow } from "./form-model";
 
 interface RowsProps<T> {
@@ -23,6 +25,7 @@ function without<T extends { is_primary: boolean }>(rows: T[], index: number): T
 
 export function EmailRows({ rows, onChange, errors }: RowsProps<EmailRow>) {
   const { t } = useTranslation();
+  const format = useFormat();
   const update = (index: number, change: Partial<EmailRow>) =>
     onChange(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
   return (
@@ -42,14 +45,14 @@ export function EmailRows({ rows, onChange, errors }: RowsProps<EmailRow>) {
             type="email"
             dir="ltr"
             autoComplete="off"
-            label={t("customers.form.email", { n: index + 1 })}
+            label={t("customers.form.email", { n: format.number(index + 1) })}
             value={row.email}
             onChange={(e) => update(index, { email: e.currentTarget.value })}
             error={errors[`emails.${index}.email`]}
           />
           <TextInput
             flex={1}
-            label={t("customers.form.emailLabel", { n: index + 1 })}
+            label={t("customers.form.emailLabel", { n: format.number(index + 1) })}
             placeholder={t("customers.form.labelPlaceholder")}
             value={row.label}
             onChange={(e) => update(index, { label: e.currentTarget.value })}
@@ -58,7 +61,7 @@ export function EmailRows({ rows, onChange, errors }: RowsProps<EmailRow>) {
           <Radio
             mt={32}
             label={t("common.primary")}
-            aria-label={t("customers.form.emailPrimary", { n: index + 1 })}
+            aria-label={t("customers.form.emailPrimary", { n: format.number(index + 1) })}
             checked={row.is_primary}
             onChange={() => onChange(withPrimary(rows, index))}
           />
@@ -66,7 +69,7 @@ export function EmailRows({ rows, onChange, errors }: RowsProps<EmailRow>) {
             mt={28}
             variant="subtle"
             color="red"
-            aria-label={t("customers.form.removeEmail", { n: index + 1 })}
+            aria-label={t("customers.form.removeEmail", { n: format.number(index + 1) })}
             onClick={() => onChange(without(rows, index))}
           >
             <IconTrash size={16} />
@@ -88,6 +91,7 @@ export function EmailRows({ rows, onChange, errors }: RowsProps<EmailRow>) {
 
 export function PhoneRows({ rows, onChange, errors }: RowsProps<PhoneRow>) {
   const { t } = useTranslation();
+  const format = useFormat();
   const update = (index: number, change: Partial<PhoneRow>) =>
     onChange(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
   return (
@@ -107,7 +111,7 @@ export function PhoneRows({ rows, onChange, errors }: RowsProps<PhoneRow>) {
             type="tel"
             dir="ltr"
             autoComplete="off"
-            label={t("customers.form.phone", { n: index + 1 })}
+            label={t("customers.form.phone", { n: format.number(index + 1) })}
             description={index === 0 ? t("customers.form.phoneHint") : undefined}
             value={row.number}
             onChange={(e) => update(index, { number: e.currentTarget.value })}
@@ -115,7 +119,7 @@ export function PhoneRows({ rows, onChange, errors }: RowsProps<PhoneRow>) {
           />
           <TextInput
             flex={1}
-            label={t("customers.form.phoneLabel", { n: index + 1 })}
+            label={t("customers.form.phoneLabel", { n: format.number(index + 1) })}
             description={index === 0 ? " " : undefined}
             placeholder={t("customers.form.labelPlaceholder")}
             value={row.label}
@@ -125,7 +129,7 @@ export function PhoneRows({ rows, onChange, errors }: RowsProps<PhoneRow>) {
           <Radio
             mt={index === 0 ? 52 : 32}
             label={t("common.primary")}
-            aria-label={t("customers.form.phonePrimary", { n: index + 1 })}
+            aria-label={t("customers.form.phonePrimary", { n: format.number(index + 1) })}
             checked={row.is_primary}
             onChange={() => onChange(withPrimary(rows, index))}
           />
@@ -133,7 +137,7 @@ export function PhoneRows({ rows, onChange, errors }: RowsProps<PhoneRow>) {
             mt={index === 0 ? 48 : 28}
             variant="subtle"
             color="red"
-            aria-label={t("customers.form.removePhone", { n: index + 1 })}
+            aria-label={t("customers.form.removePhone", { n: format.number(index + 1) })}
             onClick={() => onChange(without(rows, index))}
           >
             <IconTrash size={16} />
