@@ -11,7 +11,7 @@ from api.auth.deps import RequireScope
 from api.core.access import Principal
 from api.core.deps import AppSettings, IfMatch, Pagination, Session
 from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
-from api.core.etag import etag_of, set_etag
+from api.core.etag import etag_of
 from api.core.pagination import Page, paginate, parse_sort
 from api.core.responses import json_response
 from api.customers import (
@@ -63,19 +63,18 @@ async def list_customers(
              response_model=CustomerRead, responses={**CREATE, 200: {"description": "The existing duplicate "
                                                                       "(on_duplicate=existing)"}})
 async def create_customer(
-    session: Session, principal: Writer, settings: AppSettings, data: CustomerCreate, response: Response,
+    session: Session, principal: Writer, settings: AppSettings, data: CustomerCreate,
     on_duplicate: Annotated[Literal["reject", "existing", "create"], Query(
         description="When the e-mail or phone is already known: reject (409 with the existing ids), "
                     "existing (answer with that customer), or create anyway")] = "reject",
-) -> CustomerRead:
+) -> Response:
     customer, created = await service.create_customer(session, principal, data, on_duplicate=on_duplicate,
                                                       region=settings.default_phone_region)
+    headers = {"ETag": etag_of(customer)}
     if created:
-        response.headers["Location"] = f"/api/v1/customers/{customer.id}"
-    else:
-        response.status_code = status.HTTP_200_OK
-    set_etag(response, customer)
-    return CustomerRead.model_validate(customer)
+        headers["Location"] = f"/api/v1/customers/{customer.id}"
+    code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return json_response(CustomerRead.model_validate(customer), code, headers)
 
 
 @router.get("/customers/{customer_id}", name="customers:get", summary="Get a customer", response_model=CustomerRead,
@@ -91,13 +90,12 @@ async def get_customer(session: Session, principal: Reader, customer_id: uuid.UU
               response_model=CustomerRead, responses=WRITE)
 async def update_customer(
     session: Session, principal: Writer, settings: AppSettings, customer_id: uuid.UUID, data: CustomerUpdate,
-    if_match: IfMatch, response: Response,
-) -> CustomerRead:
+    if_match: IfMatch,
+) -> Response:
     customer = await service.get_customer(session, principal, customer_id)
     customer = await service.update_customer(session, principal, customer, data, if_match,
                                              region=settings.default_phone_region)
-    set_etag(response, customer)
-    return CustomerRead.model_validate(customer)
+    return json_response(CustomerRead.model_validate(customer), headers={"ETag": etag_of(customer)})
 
 
 @router.delete("/customers/{customer_id}", name="customers:delete", summary="Delete a customer",
