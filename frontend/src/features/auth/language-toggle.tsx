@@ -1,4 +1,4 @@
-import { Button } from "@mantine/core";
+import { Box, Button } from "@mantine/core";
 import { IconLanguage } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 
@@ -26,7 +26,9 @@ export function LanguageToggle() {
       lang={other}
       aria-label={t("language.switchTo")}
     >
-      {other === "fa" ? "فارسی" : "English"}
+      <Box component="span" visibleFrom="xs">
+        {other === "fa" ? "فارسی" : "English"}
+      </Box>
     </Button>
   );
 }

@@ -1,10 +1,11 @@
-import { Button, Group, MultiSelect, Select, SimpleGrid, Switch, TagsInput, TextInput } from "@mantine/core";
-import { useDebouncedCallback } from "@mantine/hooks";
-import { IconFilterOff, IconSearch } from "@tabler/icons-react";
+import { Button, Collapse, Group, MultiSelect, Select, SimpleGrid, Stack, Switch, TagsInput, TextInput } from "@mantine/core";
+import { useDebouncedCallback, useDisclosure, useMediaQuery } from "@mantine/hooks";
+import { IconAdjustmentsHorizontal, IconFilterOff, IconSearch } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { Stage, Tier } from "../../api/types";
+import { useFormat } from "../../lib/use-format";
 import { STAGES, TIERS } from "./ladder";
 import { isFiltered, SORTS } from "./list-filters";
 import type { CustomerFilters } from "./queries";
@@ -22,7 +23,12 @@ function orUndefined<T>(values: T[]): T[] | undefined {
 /** Search as you type (debounced) and the list's filters; every change lands in the URL. */
 export function CustomerFilterBar({ filters, onChange }: Props) {
   const { t } = useTranslation();
+  const format = useFormat();
   const { users, canList, meId } = useUserDirectory();
+  // On a phone the filters fold away behind a button; the search stays.
+  const isPhone = useMediaQuery("(max-width: 48em)") ?? false;
+  const [unfolded, { toggle }] = useDisclosure(false);
+  const active = Object.keys(filters).filter((key) => key !== "q" && key !== "sort").length;
   const [q, setQ] = useState(filters.q ?? "");
   const pushQ = useDebouncedCallback((value: string) => {
     const next = { ...filters };
@@ -42,96 +48,113 @@ export function CustomerFilterBar({ filters, onChange }: Props) {
   };
 
   return (
-    <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="sm">
-      <TextInput
-        label={t("customers.filters.search")}
-        placeholder={t("customers.filters.searchPlaceholder")}
-        leftSection={<IconSearch size={16} aria-hidden />}
-        type="search"
-        value={q}
-        onChange={(event) => {
-          setQ(event.currentTarget.value);
-          pushQ(event.currentTarget.value);
-        }}
-      />
-      <MultiSelect
-        label={t("customers.filters.stage")}
-        placeholder={filters.stage?.length ? undefined : t("common.all")}
-        data={STAGES.map((stage) => ({ value: stage, label: t(`stages.${stage}`) }))}
-        value={filters.stage ?? []}
-        onChange={(values) => set("stage", orUndefined(values as Stage[]))}
-        clearable
-      />
-      <MultiSelect
-        label={t("customers.filters.tier")}
-        placeholder={filters.importance_tier?.length ? undefined : t("common.all")}
-        data={TIERS.map((tier) => ({ value: tier, label: t(`tiers.${tier}`) }))}
-        value={filters.importance_tier ?? []}
-        onChange={(values) => set("importance_tier", orUndefined(values as Tier[]))}
-        clearable
-      />
-      {canList ? (
-        <MultiSelect
-          label={t("customers.filters.owner")}
-          placeholder={filters.owner_id?.length ? undefined : t("common.all")}
-          data={users.map((user) => ({ value: user.id, label: user.full_name }))}
-          value={filters.owner_id ?? []}
-          onChange={(values) => set("owner_id", orUndefined(values))}
-          searchable
-          clearable
-        />
-      ) : (
-        <Switch
-          mt={{ base: 0, xs: 28 }}
-          label={t("customers.filters.mine")}
-          checked={Boolean(meId && filters.owner_id?.includes(meId))}
-          onChange={(event) => set("owner_id", event.currentTarget.checked && meId ? [meId] : undefined)}
-        />
-      )}
-      <TagsInput
-        label={t("customers.filters.tag")}
-        placeholder={t("customers.filters.tagPlaceholder")}
-        value={filters.tag ?? []}
-        onChange={(values) => set("tag", orUndefined(values))}
-        clearable
-      />
-      <TagsInput
-        label={t("customers.filters.source")}
-        placeholder={t("customers.filters.sourcePlaceholder")}
-        value={filters.source_channel ?? []}
-        onChange={(values) => set("source_channel", orUndefined(values))}
-        clearable
-      />
-      <Select
-        label={t("customers.filters.kind")}
-        data={[
-          { value: "", label: t("common.all") },
-          { value: "person", label: t("kinds.person") },
-          { value: "organization", label: t("kinds.organization") },
-        ]}
-        value={filters.kind ?? ""}
-        onChange={(value) => set("kind", value === "person" || value === "organization" ? value : undefined)}
-        allowDeselect={false}
-      />
-      <Group align="flex-end" gap="xs" wrap="nowrap">
-        <Select
+    <Stack gap="sm">
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <TextInput
           flex={1}
-          label={t("customers.filters.sort")}
-          data={SORTS.map((sort) => ({ value: sort, label: t(`customers.sorts.${sort}`) }))}
-          value={filters.sort ?? "-created_at"}
-          onChange={(value) => set("sort", value && value !== "-created_at" ? value : undefined)}
-          allowDeselect={false}
+          label={t("customers.filters.search")}
+          placeholder={t("customers.filters.searchPlaceholder")}
+          leftSection={<IconSearch size={16} aria-hidden />}
+          type="search"
+          value={q}
+          onChange={(event) => {
+            setQ(event.currentTarget.value);
+            pushQ(event.currentTarget.value);
+          }}
         />
-        {isFiltered(filters) ? (
+        {isPhone ? (
           <Button
-            variant="subtle"
-            leftSection={<IconFilterOff size={16} />}
-            onClick={() => onChange(filters.sort ? { sort: filters.sort } : {})}
+            variant={active ? "light" : "default"}
+            leftSection={<IconAdjustmentsHorizontal size={16} />}
+            onClick={toggle}
+            aria-expanded={unfolded}
           >
-            {t("customers.filters.clear")}
+            {active ? t("customers.filters.toggleCount", { n: format.number(active) }) : t("customers.filters.toggle")}
           </Button>
         ) : null}
       </Group>
-    </SimpleGrid>
+      <Collapse in={!isPhone || unfolded}>
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="sm">
+          <MultiSelect
+            label={t("customers.filters.stage")}
+            placeholder={filters.stage?.length ? undefined : t("common.all")}
+            data={STAGES.map((stage) => ({ value: stage, label: t(`stages.${stage}`) }))}
+            value={filters.stage ?? []}
+            onChange={(values) => set("stage", orUndefined(values as Stage[]))}
+            clearable
+          />
+          <MultiSelect
+            label={t("customers.filters.tier")}
+            placeholder={filters.importance_tier?.length ? undefined : t("common.all")}
+            data={TIERS.map((tier) => ({ value: tier, label: t(`tiers.${tier}`) }))}
+            value={filters.importance_tier ?? []}
+            onChange={(values) => set("importance_tier", orUndefined(values as Tier[]))}
+            clearable
+          />
+          {canList ? (
+            <MultiSelect
+              label={t("customers.filters.owner")}
+              placeholder={filters.owner_id?.length ? undefined : t("common.all")}
+              data={users.map((user) => ({ value: user.id, label: user.full_name }))}
+              value={filters.owner_id ?? []}
+              onChange={(values) => set("owner_id", orUndefined(values))}
+              searchable
+              clearable
+            />
+          ) : (
+            <Switch
+              mt={{ base: 0, xs: 28 }}
+              label={t("customers.filters.mine")}
+              checked={Boolean(meId && filters.owner_id?.includes(meId))}
+              onChange={(event) => set("owner_id", event.currentTarget.checked && meId ? [meId] : undefined)}
+            />
+          )}
+          <TagsInput
+            label={t("customers.filters.tag")}
+            placeholder={t("customers.filters.tagPlaceholder")}
+            value={filters.tag ?? []}
+            onChange={(values) => set("tag", orUndefined(values))}
+            clearable
+          />
+          <TagsInput
+            label={t("customers.filters.source")}
+            placeholder={t("customers.filters.sourcePlaceholder")}
+            value={filters.source_channel ?? []}
+            onChange={(values) => set("source_channel", orUndefined(values))}
+            clearable
+          />
+          <Select
+            label={t("customers.filters.kind")}
+            data={[
+              { value: "", label: t("common.all") },
+              { value: "person", label: t("kinds.person") },
+              { value: "organization", label: t("kinds.organization") },
+            ]}
+            value={filters.kind ?? ""}
+            onChange={(value) => set("kind", value === "person" || value === "organization" ? value : undefined)}
+            allowDeselect={false}
+          />
+          <Group align="flex-end" gap="xs" wrap="nowrap">
+            <Select
+              flex={1}
+              label={t("customers.filters.sort")}
+              data={SORTS.map((sort) => ({ value: sort, label: t(`customers.sorts.${sort}`) }))}
+              value={filters.sort ?? "-created_at"}
+              onChange={(value) => set("sort", value && value !== "-created_at" ? value : undefined)}
+              allowDeselect={false}
+            />
+            {isFiltered(filters) ? (
+              <Button
+                variant="subtle"
+                leftSection={<IconFilterOff size={16} />}
+                onClick={() => onChange(filters.sort ? { sort: filters.sort } : {})}
+              >
+                {t("customers.filters.clear")}
+              </Button>
+            ) : null}
+          </Group>
+        </SimpleGrid>
+      </Collapse>
+    </Stack>
   );
 }
