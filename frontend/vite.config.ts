@@ -40,6 +40,18 @@ export default defineConfig({
     outDir: "dist",
     assetsDir: "assets",
     emptyOutDir: true,
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than the app: separate files stay cached across releases.
+        codeSplitting: {
+          groups: [
+            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack)[\\/]/ },
+            { name: "mantine", test: /node_modules[\\/](@mantine|@floating-ui|@tabler)[\\/]/ },
+            { name: "i18n-dates", test: /node_modules[\\/](i18next|react-i18next|react-multi-date-picker|react-date-object|react-element-popper)[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   test: {
     // Pure helpers run in node; files that need a DOM say so with a `@vitest-environment jsdom` comment.
