@@ -55,7 +55,9 @@ export function CustomerTable({ customers, ownerName }: Props) {
               <Table.Td>
                 <StageBadge stage={customer.stage} />
               </Table.Td>
-              <Table.Td visibleFrom="md">{customer.importance_tier ? t(`tiers.${customer.importance_tier}`) : ""}</Table.Td>
+              <Table.Td visibleFrom="md" className="nowrap">
+                {customer.importance_tier ? t(`tiers.${customer.importance_tier}`) : ""}
+              </Table.Td>
               <Table.Td visibleFrom="sm">
                 <Text size="sm" className="ltr" truncate maw={260}>
                   {customer.primary_email ?? ""}
