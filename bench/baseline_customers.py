@@ -19,13 +19,16 @@ from typing import Any
 
 import asyncpg
 from fastapi import FastAPI, Request, Response
+from sqlalchemy import Uuid, bindparam
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.orm import joinedload
 
 from api.core.access import ROLE_SCOPES, ROLE_VISIBILITY, Principal, Role, Visibility, effective_visibility
 from api.core.ids import new_id
 from api.core.jsonable import to_json
 from api.core.text import normalize_email, normalize_phone, normalize_text
-from api.customers.repository import READ_STATEMENTS, search_terms
+from api.customers.models import Customer
+from api.customers.repository import READ_STATEMENTS, search_terms, visible_customers
 from api.customers.service import default_display_name, refresh_search
 
 MAX_LIMIT = 200
@@ -51,7 +54,6 @@ _AFTER = "(customer.created_at, customer.id) < (${}::TIMESTAMP WITH TIME ZONE, $
 _TS = "(customer.search_vector @@ to_tsquery('simple'::regconfig, ${}::VARCHAR))"
 _PHONE = ("customer.id = ANY (array((SELECT customer_phone.customer_id \nFROM customer_phone \n"
           "WHERE customer_phone.e164 = ${}::VARCHAR)))")
-GET_SQL = f"{_LIST} AND customer.id = $1::UUID"
 UPDATE_NAME = (
     "UPDATE customer SET display_name=$1::VARCHAR, normalized_name=$2::VARCHAR, search_text=$3::VARCHAR, "
     "updated_at=$4::TIMESTAMP WITH TIME ZONE, version=$5::INTEGER WHERE customer.id = $6::UUID AND "
@@ -99,28 +101,11 @@ OUTBOX_INSERT = (
     'dispatched_at, id) VALUES ($1::VARCHAR, $2::VARCHAR, $3::UUID, $4::JSONB, $5::TIMESTAMP WITH TIME '
     'ZONE, $6::VARCHAR, $7::TIMESTAMP WITH TIME ZONE, $8::UUID) RETURNING outbox_event.attempts'
 )
-ADDRESSES_SELECT = (
-    'SELECT customer_address.customer_id, customer_address.label, customer_address.line1, '
-    'customer_address.line2, customer_address.city, customer_address.region, '
-    'customer_address.postal_code, customer_address.country, customer_address.is_primary, '
-    'customer_address.position, customer_address.id \nFROM customer_address \nWHERE '
-    'customer_address.customer_id IN ($1::UUID) ORDER BY customer_address.position'
-)
 DUPLICATES_SELECT = (
     'SELECT customer.id \nFROM customer \nWHERE customer.deleted_at IS NULL AND (customer.id = ANY (array((SELECT '
     'customer_email.customer_id \nFROM customer_email \nWHERE customer_email.email IN ($2::VARCHAR)))) OR '
     'customer.id = ANY (array((SELECT customer_phone.customer_id \nFROM customer_phone \nWHERE '
     'customer_phone.e164 IN ($3::VARCHAR))))) ORDER BY customer.created_at \n LIMIT $1::INTEGER'
-)
-EMAILS_SELECT = (
-    "SELECT customer_email.customer_id, customer_email.email, customer_email.label, customer_email.is_primary, "
-    "customer_email.position, customer_email.id \nFROM customer_email \nWHERE customer_email.customer_id IN "
-    "($1::UUID) ORDER BY customer_email.position"
-)
-PHONES_SELECT = (
-    "SELECT customer_phone.customer_id, customer_phone.e164, customer_phone.raw, customer_phone.label, "
-    "customer_phone.is_primary, customer_phone.position, customer_phone.id \nFROM customer_phone \nWHERE "
-    "customer_phone.customer_id IN ($1::UUID) ORDER BY customer_phone.position"
 )
 USER_SQL = (
     'SELECT "user".email, "user".full_name, "user".password_hash, "user".role, "user".team_id, "user".language, '
@@ -132,6 +117,18 @@ _WRITE_SKIP = frozenset({"id", "created_at", "updated_at", "version", "search_te
 SCALAR_FIELDS = ("first_name", "last_name", "organization_name", "job_title", "language", "preferred_channel",
             "source_channel", "source_ref", "importance_tier", "desired_outcome", "target_currency",
             "strategy_override")
+
+
+def _patch_load_sql() -> str:
+    """The SQL of ``repository.get_visible`` (customer joined with its children) for an admin."""
+    admin = Principal(user_id=uuid.UUID(int=0), role=Role.admin, team_id=None)
+    stmt = visible_customers(admin).where(Customer.id == bindparam("id", type_=Uuid)).options(
+        joinedload(Customer.emails), joinedload(Customer.phones), joinedload(Customer.addresses))
+    sql: str = stmt.compile(dialect=ASYNCPG).string
+    return sql
+
+
+PATCH_LOAD_SQL = _patch_load_sql()
 
 
 def _dt(v: datetime | None) -> str | None:
@@ -284,19 +281,27 @@ def register(app: FastAPI) -> None:
         return row, row["emails"], row["phones"], row["addresses"]
 
     async def _load(conn: asyncpg.Connection, p: Any, cid: uuid.UUID) -> tuple[Any, list[Any], list[Any], list[Any]]:
-        # PATCH: the ORM's load of the customer and its children (one statement each).
+        # PATCH: the ORM's load of the customer joined with its children (repository.get_visible).
         args: list[Any] = []
         scope = _scope(p, args)
-        sql = GET_SQL.replace(" customer.deleted_at", scope + " customer.deleted_at", 1)
+        sql = PATCH_LOAD_SQL.replace(" customer.deleted_at", scope + " customer.deleted_at", 1)
         if args:
             sql = sql.replace("customer.id = $1::UUID", f"customer.id = ${len(args) + 1}::UUID")
-        row = await conn.fetchrow(sql, *args, cid)
-        if row is None:
+        rows = await conn.fetch(sql, *args, cid)
+        if not rows:
             raise Problem(404, "Not found")
-        emails = await conn.fetch(EMAILS_SELECT, cid)
-        phones = await conn.fetch(PHONES_SELECT, cid)
-        addresses = await conn.fetch(ADDRESSES_SELECT, cid)
-        return row, emails, phones, addresses
+        emails, phones, addresses = {}, {}, {}
+        for r in rows:
+            if r["id_1"] is not None:
+                emails[r["id_1"]] = {"email": r["email"], "label": r["label"], "is_primary": r["is_primary"]}
+            if r["id_2"] is not None:
+                phones[r["id_2"]] = {"e164": r["e164"], "raw": r["raw"], "label": r["label_1"],
+                                     "is_primary": r["is_primary_1"]}
+            if r["id_3"] is not None:
+                addresses[r["id_3"]] = {"label": r["label_2"], "line1": r["line1"], "line2": r["line2"],
+                                        "city": r["city"], "region": r["region"], "postal_code": r["postal_code"],
+                                        "country": r["country"], "is_primary": r["is_primary_2"]}
+        return rows[0], list(emails.values()), list(phones.values()), list(addresses.values())
 
     @app.get("/api/v1/customers/{customer_id}")
     async def get_customer(request: Request, customer_id: str) -> Response:
