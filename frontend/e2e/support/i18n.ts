@@ -26,7 +26,12 @@ export function t(lang: Lang, key: string, values: Record<string, string | numbe
     node = typeof node === "object" ? node[part] : undefined;
   }
   if (typeof node !== "string") throw new Error(`no ${lang} translation for ${key}`);
-  return node.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => String(values[name] ?? `{{${name}}}`));
+  // The Persian app shows the numbers it fills in with Persian digits.
+  return node.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) return `{{${name}}}`;
+    return lang === "fa" ? faDigits(value) : String(value);
+  });
 }
 
 /** Persian digits, as the app shows numbers in Persian. */
