@@ -11,6 +11,7 @@ import { ListSkeleton } from "../../components/skeletons";
 import { useFormat } from "../../lib/use-format";
 import { CustomerFilterBar } from "./customer-filters";
 import { CustomerTable } from "./customer-table";
+import { ExportButton } from "./export-button";
 import { filtersFromParams, isFiltered, paramsFromFilters } from "./list-filters";
 import { type CustomerFilters, useCustomerList, useUserDirectory } from "./queries";
 
@@ -36,6 +37,7 @@ export function CustomersPage() {
         <Title order={1} size="h2">
           {t("customers.title")}
         </Title>
+        <ExportButton filters={filters} />
         {canWrite ? (
           <Group gap="xs">
             <Button component={Link} to="/customers/import" variant="default" leftSection={<IconFileImport size={16} />}>

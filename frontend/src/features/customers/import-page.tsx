@@ -1,18 +1,147 @@
-import { Stack, Text, Title } from "@mantine/core";
+// The CSV import wizard (route /customers/import): choose a file, map its columns, check it with a dry
+// run, then import for real and watch the progress. The dry run and the import live in the URL
+// (?dry=<id>, ?run=<id>), so a reload or a link from the recent imports reopens them.
+import { Anchor, Stack, Stepper, Text, Title } from "@mantine/core";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router";
 
-import { EmptyState } from "../../components/empty-state";
+import { ApiError } from "../../api/problem";
+import { notifyError } from "../../components/notify";
+import type { CsvHead } from "./import-csv";
+import { ImportHistory } from "./import-history";
+import { ImportJobStep } from "./import-job-step";
+import { ImportMapStep, type Policy } from "./import-map-step";
+import { autoMap, type Mapping, mappingJson } from "./import-mapping";
+import { ImportUploadStep } from "./import-upload-step";
+import { useCustomFields, useStartImport } from "./queries";
 
-/** The slot for the CSV import wizard (route /customers/import); the wizard replaces this page. */
+/** The API's objections to a mapping, by CSV column ("" for the file or the mapping as a whole). */
+function mappingErrors(error: unknown): Record<string, string> | null {
+  if (!(error instanceof ApiError) || error.status !== 422) return null;
+  const out: Record<string, string> = {};
+  for (const e of error.problem?.errors ?? []) {
+    const [where, part, column] = e.loc;
+    const key = where === "body" && part === "mapping" && typeof column === "string" ? column : "";
+    out[key] = out[key] ? `${out[key]}; ${e.msg}` : e.msg;
+  }
+  if (!Object.keys(out).length) out[""] = error.message;
+  return out;
+}
+
 export function CustomerImportPage() {
   const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const dryId = params.get("dry");
+  const runId = params.get("run");
+  const customFields = useCustomFields();
+  const start = useStartImport();
+
+  const [file, setFile] = useState<File | null>(null);
+  const [head, setHead] = useState<CsvHead | null>(null);
+  const [mapping, setMapping] = useState<Mapping>({});
+  const [policy, setPolicy] = useState<Policy>("skip");
+  const [mappingOpen, setMappingOpen] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+
+  const active = runId ? 3 : dryId ? 2 : mappingOpen && head ? 1 : 0;
+
+  const restart = () => {
+    setFile(null);
+    setHead(null);
+    setMapping({});
+    setErrors({});
+    setMappingOpen(false);
+    setParams({}, { replace: false });
+  };
+
+  const dryRun = () => {
+    if (!file) return;
+    setErrors({});
+    start.mutate(
+      { file, mapping: mappingJson(mapping), policy, dryRun: true },
+      {
+        onSuccess: (job) => setParams({ dry: job.id }),
+        onError: (error) => {
+          const found = mappingErrors(error);
+          if (found) setErrors(found);
+          else notifyError(error);
+        },
+      },
+    );
+  };
+
+  const stepLabel = (key: string) => t(`imports.steps.${key}`);
+
   return (
-    <Stack>
-      <Title order={1} size="h2">
-        {t("customers.importTitle")}
-      </Title>
-      <Text c="dimmed">{t("customers.importIntro")}</Text>
-      <EmptyState title={t("common.comingSoon")} />
+    <Stack gap="md">
+      <div>
+        <Title order={1} size="h2">
+          {t("customers.importTitle")}
+        </Title>
+        <Text c="dimmed">{t("customers.importIntro")}</Text>
+      </div>
+
+      <Stepper active={active} size="sm" allowNextStepsSelect={false} aria-label={t("imports.steps.label")}>
+        <Stepper.Step label={stepLabel("file")} description={stepLabel("fileHint")}>
+          <Stack gap="md">
+            <Title order={2} size="h4">
+              {stepLabel("fileTitle")}
+            </Title>
+            <ImportUploadStep
+              file={file}
+              onFile={(chosen, read) => {
+                setFile(chosen);
+                setHead(read);
+                setErrors({});
+                setMapping(autoMap(read.header, customFields.data ?? []));
+              }}
+              onNext={() => setMappingOpen(true)}
+            />
+            <ImportHistory />
+          </Stack>
+        </Stepper.Step>
+        <Stepper.Step label={stepLabel("map")} description={stepLabel("mapHint")}>
+          <Stack gap="md">
+            <Title order={2} size="h4">
+              {stepLabel("mapTitle")}
+            </Title>
+            {head ? (
+              <ImportMapStep
+                head={head}
+                mapping={mapping}
+                onMapping={setMapping}
+                policy={policy}
+                onPolicy={setPolicy}
+                errors={errors}
+                sending={start.isPending}
+                onBack={() => setMappingOpen(false)}
+                onDryRun={dryRun}
+              />
+            ) : null}
+          </Stack>
+        </Stepper.Step>
+        <Stepper.Step label={stepLabel("check")} description={stepLabel("checkHint")}>
+          {dryId ? (
+            <ImportJobStep
+              key={dryId}
+              importId={dryId}
+              onBack={head ? () => setParams({}) : null}
+              onRun={(id) => setParams({ run: id })}
+              onRestart={restart}
+            />
+          ) : null}
+        </Stepper.Step>
+        <Stepper.Step label={stepLabel("run")} description={stepLabel("runHint")}>
+          {runId ? (
+            <ImportJobStep key={runId} importId={runId} onBack={null} onRun={() => undefined} onRestart={restart} />
+          ) : null}
+        </Stepper.Step>
+      </Stepper>
+
+      <Anchor component={Link} to="/customers" size="sm">
+        {t("imports.backToList")}
+      </Anchor>
     </Stack>
   );
 }

@@ -20,6 +20,9 @@ import type {
   Stage,
   UserRead,
 } from "../../api/types";
+import type { components } from "../../api/schema";
+import { useEffect } from "react";
+import { pollInterval } from "./import-status";
 
 export type CustomerFilters = Pick<
   CustomerListQuery,
@@ -245,6 +248,173 @@ export function useDeleteCustomer(id: string) {
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: customerKeys.detail(id) });
       void queryClient.invalidateQueries({ queryKey: customerKeys.lists() });
+    },
+  });
+}
+
+// ---- Import, export, duplicates and privacy (the screens beside the list and the record) ----------
+
+type ImportPolicy = components["schemas"]["Body_imports_create"]["duplicate_policy"];
+
+export const importKeys = {
+  all: ["imports"] as const,
+  list: () => [...importKeys.all, "list"] as const,
+  detail: (id: string) => [...importKeys.all, "detail", id] as const,
+  errors: (id: string, cursor: string | null) => [...importKeys.detail(id), "errors", cursor] as const,
+};
+
+/** The caller's recent imports (admins: everyone's), newest first. */
+export function useRecentImports(limit = 10) {
+  return useQuery({
+    queryKey: [...importKeys.list(), limit],
+    queryFn: ({ signal }) => call(api.GET("/api/v1/imports", { params: { query: { limit } }, signal })),
+    select: (page) => page.items,
+  });
+}
+
+/** An import and its progress, asked again every second until it is over; a real import that ends
+ * refreshes every customer list. */
+export function useImport(id: string | null) {
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: importKeys.detail(id ?? ""),
+    queryFn: ({ signal }) =>
+      call(api.GET("/api/v1/imports/{import_id}", { params: { path: { import_id: id ?? "" } }, signal })),
+    enabled: Boolean(id),
+    // A refused read (gone, not yours) will not change by asking again.
+    refetchInterval: (q) => (q.state.status === "error" ? false : pollInterval(q.state.data)),
+    staleTime: 0,
+  });
+  const job = query.data;
+  const over = job ? pollInterval(job) === false : false;
+  const real = job ? !job.dry_run : false;
+  useEffect(() => {
+    if (!over) return;
+    void queryClient.invalidateQueries({ queryKey: importKeys.list() });
+    if (real) void queryClient.invalidateQueries({ queryKey: customerKeys.all });
+  }, [over, real, queryClient]);
+  return query;
+}
+
+/** One page of an import's refused rows, in file order. */
+export function useImportErrors(id: string, cursor: string | null, limit = 25) {
+  return useQuery({
+    queryKey: [...importKeys.errors(id, cursor), limit],
+    queryFn: ({ signal }) =>
+      call(
+        api.GET("/api/v1/imports/{import_id}/errors", {
+          params: { path: { import_id: id }, query: { limit, include_total: true, ...(cursor ? { cursor } : {}) } },
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Upload a file with its mapping: a dry run (nothing written but the row errors) or a real import. */
+export function useStartImport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ file, mapping, policy, dryRun }: { file: File; mapping: string; policy: ImportPolicy; dryRun: boolean }) =>
+      call(
+        api.POST("/api/v1/imports", {
+          // The generated type says string for a binary part; the serializer sends the File itself.
+          body: { file: file as unknown as string, mapping, duplicate_policy: policy, dry_run: dryRun },
+          bodySerializer: (body) => {
+            const form = new FormData();
+            form.append("file", file, file.name);
+            form.append("mapping", body.mapping ?? "");
+            form.append("duplicate_policy", body.duplicate_policy);
+            form.append("dry_run", String(body.dry_run));
+            return form;
+          },
+        }),
+      ),
+    meta: { handlesErrors: true },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: importKeys.list() }),
+  });
+}
+
+/** Run a completed dry run for real: a new import of the same file, mapping and policy. */
+export function useRunImport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (dryRunId: string) =>
+      call(api.POST("/api/v1/imports/{import_id}/run", { params: { path: { import_id: dryRunId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: importKeys.list() }),
+  });
+}
+
+export function useCancelImport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => call(api.POST("/api/v1/imports/{import_id}/cancel", { params: { path: { import_id: id } } })),
+    onSuccess: (job) => {
+      queryClient.setQueryData(importKeys.detail(job.id), job);
+      void queryClient.invalidateQueries({ queryKey: customerKeys.all });
+    },
+  });
+}
+
+/** The list as CSV with its filters and sort, fetched with the session's token (a plain link would
+ * carry none). */
+export function useExportCustomersCsv() {
+  return useMutation({
+    mutationFn: (filters: CustomerFilters) =>
+      call(api.GET("/api/v1/customers/csv", { params: { query: filters }, parseAs: "blob" })) as Promise<Blob>,
+  });
+}
+
+export function useDuplicates(id: string) {
+  return useQuery({
+    queryKey: [...customerKeys.detail(id), "duplicates"],
+    queryFn: ({ signal }) =>
+      call(api.GET("/api/v1/customers/{customer_id}/duplicates", { params: { path: { customer_id: id } }, signal })),
+  });
+}
+
+/** Fold a duplicate into the survivor (If-Match: the survivor as shown). Both records change, so
+ * every customer query is refreshed and the duplicate's record is forgotten. */
+export function useMergeCustomer(survivorId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ duplicateId, etag }: { duplicateId: string; etag: string | null }) => {
+      const result = await request(api.POST("/api/v1/customers/{customer_id}/merge", {
+        params: { path: { customer_id: survivorId }, header: etag ? { "If-Match": etag } : {} },
+        body: { duplicate_id: duplicateId },
+      }));
+      return tagged(unwrap(result), result.response);
+    },
+    meta: { handlesErrors: true },
+    onSuccess: (fresh, { duplicateId }) => {
+      queryClient.removeQueries({ queryKey: customerKeys.detail(duplicateId) });
+      queryClient.setQueryData(customerKeys.detail(survivorId), fresh);
+      void queryClient.invalidateQueries({ queryKey: customerKeys.all });
+    },
+  });
+}
+
+/** Everything held about a customer, machine-readable (a privacy access request; audited). */
+export function useExportPersonalData(id: string) {
+  return useMutation({
+    mutationFn: () => call(api.GET("/api/v1/customers/{customer_id}/export", { params: { path: { customer_id: id } } })),
+  });
+}
+
+/** Wipe a customer's personal data; the anonymous record and its history stay. */
+export function useEraseCustomer(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (etag: string | null) => {
+      const result = await request(api.POST("/api/v1/customers/{customer_id}/erase", {
+        params: { path: { customer_id: id }, header: etag ? { "If-Match": etag } : {} },
+      }));
+      return tagged(unwrap(result), result.response);
+    },
+    meta: { handlesErrors: true },
+    onSuccess: (fresh) => {
+      queryClient.setQueryData(customerKeys.detail(id), fresh);
+      void queryClient.invalidateQueries({ queryKey: customerKeys.all });
     },
   });
 }

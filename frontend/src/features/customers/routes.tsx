@@ -6,6 +6,8 @@ import { CustomerEditPage } from "./customer-edit-page";
 import { CustomerPage } from "./customer-page";
 import { CustomersPage } from "./customers-page";
 import { CustomerImportPage } from "./import-page";
+import { CustomerMergePage } from "./merge-page";
+import { CustomerPrivacyPage } from "./privacy-page";
 
 export const customerRoutes: RouteObject[] = [
   { path: "customers", element: <CustomersPage /> },
@@ -14,4 +16,6 @@ export const customerRoutes: RouteObject[] = [
   { path: "customers/import", element: <CustomerImportPage /> },
   { path: "customers/:customerId", element: <CustomerPage /> },
   { path: "customers/:customerId/edit", element: <CustomerEditPage /> },
+  { path: "customers/:customerId/duplicates", element: <CustomerMergePage /> },
+  { path: "customers/:customerId/privacy", element: <CustomerPrivacyPage /> },
 ];
