@@ -1,5 +1,5 @@
 import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Text, UnstyledButton } from "@mantine/core";
-import { useDisclosure } from "@mantine/hooks";
+import { useDisclosure, useDocumentTitle } from "@mantine/hooks";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router";
@@ -20,6 +20,10 @@ export function Shell() {
   // Following a link on a phone closes the drawer.
   useEffect(close, [location.pathname, close]);
 
+  const section = NAV_ITEMS.find((item) => location.pathname === item.to || location.pathname.startsWith(`${item.to}/`));
+  const pageName = section ? t(`nav.${section.key}`) : location.pathname === "/settings" ? t("settings.title") : "";
+  useDocumentTitle(pageName ? `${pageName} · ${t("app.name")}` : t("app.name"));
+
   return (
     <AppShell
       header={{ height: 60 }}
@@ -27,6 +31,9 @@ export function Shell() {
       padding="md"
     >
       <AppShell.Header>
+        <a href="#main" className="skip-link">
+          {t("nav.skip")}
+        </a>
         <Group h="100%" px="md" gap="sm" wrap="nowrap" justify="space-between">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("nav.toggle")} />
@@ -95,7 +102,7 @@ export function Shell() {
         </ScrollArea>
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -8,12 +8,8 @@ import { ApiError } from "../../api/problem";
 import { getToken, sessionEnd } from "../../api/session";
 import { describeError } from "../../components/notify";
 import { LanguageToggle } from "./language-toggle";
+import { safeNext } from "./next-path";
 import { useLogin } from "./queries";
-
-/** Where to go after logging in: a path inside the app, never another site. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/";
-}
 
 export function LoginPage() {
   const { t } = useTranslation();

@@ -3,6 +3,7 @@ import { Navigate, useLocation } from "react-router";
 
 import { getToken, subscribe } from "../../api/session";
 import { setPreferences } from "../../lib/preferences";
+import { loginPath } from "./next-path";
 import { useMe } from "./queries";
 
 export function useToken(): string | null {
@@ -15,8 +16,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const token = useToken();
   const location = useLocation();
   if (!token) {
-    const here = location.pathname + location.search;
-    return <Navigate to={here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`} replace />;
+    return <Navigate to={loginPath(location.pathname + location.search)} replace />;
   }
   return (
     <>
