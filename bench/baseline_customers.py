@@ -28,26 +28,14 @@ from api.core.ids import new_id
 from api.core.jsonable import to_json
 from api.core.text import normalize_email, normalize_phone, normalize_text
 from api.customers.models import Customer
-from api.customers.repository import READ_STATEMENTS, search_terms, visible_customers
+from api.customers.repository import READ_STATEMENTS, SUMMARY_COLUMNS, search_terms, visible_customers
 from api.customers.service import default_display_name, refresh_search
 
 MAX_LIMIT = 200
 ASYNCPG = asyncpg_dialect()
 STAGES = {"suspect", "prospect", "first_time", "repeat", "client", "advocate", "partner", "disqualified", "lapsed"}
-COLUMNS = (
-    'customer.kind, customer.display_name, customer.first_name, customer.last_name, '
-    'customer.organization_name, customer.job_title, customer.birthday, customer.language, '
-    'customer.preferred_channel, customer.tags, customer.custom_fields, customer.owner_id, '
-    'customer.team_id, customer.source_channel, customer.source_ref, customer.utm, customer.referrer_id, '
-    'customer.consent, customer.preferences, customer.importance_tier, customer.desired_outcome, '
-    'customer.target_value, customer.target_currency, customer.strategy_override, customer.stage, '
-    'customer.lapsed_from, customer.stage_changed_at, customer.lifetime_revenue, '
-    'customer.purchase_count, customer.first_purchase_at, customer.last_purchase_at, '
-    'customer.rfm_recency, customer.rfm_frequency, customer.rfm_monetary, customer.is_key, '
-    'customer.key_reasons, customer.primary_email, customer.primary_phone, customer.normalized_name, '
-    'customer.deleted_at, customer.erased_at, '
-    'customer.merged_into_id, customer.id, customer.created_at, customer.updated_at, customer.version'
-)
+# The list's columns, as the API selects them (repository.SUMMARY_COLUMNS).
+COLUMNS = ", ".join(f"customer.{c.name}" for c in SUMMARY_COLUMNS)
 _LIST = f"SELECT {COLUMNS} \nFROM customer \nWHERE customer.deleted_at IS NULL"
 _ORDER = " ORDER BY customer.created_at DESC, customer.id DESC \n LIMIT "
 _AFTER = "(customer.created_at, customer.id) < (${}::TIMESTAMP WITH TIME ZONE, ${}::UUID)"
@@ -202,11 +190,8 @@ def _scope(p: Any, args: list[Any]) -> str:
     own = f"customer.owner_id = ${len(args)}::UUID"
     if visibility is Visibility.own or not p["team_ids"]:
         return f" {own} AND"
-    marks = []
-    for t in p["team_ids"]:
-        args.append(t)
-        marks.append(f"${len(args)}::UUID")
-    return f" ({own} OR customer.team_id IN ({', '.join(marks)})) AND"
+    args.append(list(p["team_ids"]))
+    return f" ({own} OR customer.team_id = ANY (${len(args)}::UUID[])) AND"
 
 
 def register(app: FastAPI) -> None:
@@ -247,11 +232,8 @@ def register(app: FastAPI) -> None:
                         matches.append(_PHONE.format(len(args)))
                     where.append(f"({' OR '.join(matches)})" if matches else "false")
                 if stages:
-                    marks = []
-                    for s in stages:
-                        args.append(s)
-                        marks.append(f"${len(args)}::VARCHAR")
-                    where.append(f"customer.stage IN ({', '.join(marks)})")
+                    args.append(stages)
+                    where.append(f"customer.stage = ANY (${len(args)}::VARCHAR(12)[])")
                 if tags := q.getlist("tag"):
                     args.append([normalize_text(t) for t in tags])
                     where.append(f"customer.tags && ${len(args)}::VARCHAR(60)[]")

@@ -11,14 +11,16 @@ import argparse
 import asyncio
 import os
 import sys
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from api.core.access import Visibility
 from api.core.text import normalize_text
-from api.customers.repository import search_terms
+from api.customers.repository import READ_STATEMENTS, search_terms
 from bench import baseline_customers as B
 from bench.customers_seed import WRITE_PREFIX
 from bench.seed import plain_url, with_database
@@ -33,6 +35,11 @@ _DUPLICATES_ANY = (
     "OR customer.id = ANY(ARRAY(SELECT customer_phone.customer_id \nFROM customer_phone \n"
     "WHERE customer_phone.e164 IN ($3::VARCHAR)))) ORDER BY customer.created_at \n LIMIT $1::INTEGER"
 )
+
+
+def _read_one(cid: Any) -> tuple[str, list[Any]]:
+    sql, names = READ_STATEMENTS[Visibility.all].text(B.ASYNCPG)
+    return sql, [{"id": cid}[n] for n in names]
 
 
 async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, list[Any]]]:
@@ -51,8 +58,36 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
     ]
     for stage, tag in [("client", "vip"), ("advocate", "وفادار"), ("suspect", "instagram"), ("partner", "seminar")]:
         out.append((f"customers_filtered stage={stage} tag={tag}",
-                    f"{lst} AND customer.stage IN ($1::VARCHAR) AND customer.tags && $2::VARCHAR(60)[]"
-                    f"{order}$3::INTEGER", [stage, [normalize_text(tag)], 51]))
+                    f"{lst} AND customer.stage = ANY ($1::VARCHAR(12)[]) AND customer.tags && $2::VARCHAR(60)[]"
+                    f"{order}$3::INTEGER", [[stage], [normalize_text(tag)], 51]))
+    owner = await db.fetchval("SELECT owner_id FROM customer WHERE owner_id IS NOT NULL ORDER BY id OFFSET 777 LIMIT 1")
+    teams = [r[0] for r in await db.fetch("SELECT id FROM team ORDER BY path LIMIT 3")]
+    out += [
+        ("customers_filtered tag=vip (tag only)",
+         f"{lst} AND customer.tags && $1::VARCHAR(60)[]{order}$2::INTEGER", [["vip"], 51]),
+        ("customers_filtered owner + stage (a rep's own list by rung)",
+         f"{lst} AND customer.owner_id = ANY ($1::UUID[]) AND customer.stage = ANY ($2::VARCHAR(12)[])"
+         f"{order}$3::INTEGER", [[owner], ["client", "repeat"], 51]),
+        ("a sales rep's first page (scope: own)",
+         lst.replace(" customer.deleted_at", " customer.owner_id = $1::UUID AND customer.deleted_at", 1)
+         + f"{order}$2::INTEGER", [owner, 51]),
+        ("a manager's first page (scope: own or team subtree)",
+         lst.replace(" customer.deleted_at", " (customer.owner_id = $1::UUID OR customer.team_id = ANY ($2::UUID[])) "
+                     "AND customer.deleted_at", 1) + f"{order}$3::INTEGER", [owner, teams, 51]),
+        ("customers_filtered created in one month",
+         f"{lst} AND customer.created_at >= $1::TIMESTAMP WITH TIME ZONE AND customer.created_at < "
+         f"$2::TIMESTAMP WITH TIME ZONE{order}$3::INTEGER",
+         [datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 4, 1, tzinfo=UTC), 51]),
+        ("customers_filtered updated since a date, sorted by updated_at",
+         f"{lst} AND customer.updated_at >= $1::TIMESTAMP WITH TIME ZONE ORDER BY customer.updated_at DESC, "
+         "customer.id DESC \n LIMIT $2::INTEGER", [datetime(2026, 1, 1, tzinfo=UTC), 51]),
+        ("sort=display_name, first page",
+         f"{lst} ORDER BY customer.normalized_name ASC, customer.id ASC \n LIMIT $1::INTEGER", [51]),
+        ("sort=display_name, a page deep (after a name starting with «م»)",
+         f"{lst} AND (customer.normalized_name, customer.id) > ($1::VARCHAR, $2::UUID) "
+         "ORDER BY customer.normalized_name ASC, customer.id ASC \n LIMIT $3::INTEGER",
+         ["م", uuid.UUID(int=0), 51]),
+    ]
     for q in ["علی", "محم", "sara", "nova", "زهرا حس", "khoshnevis"]:
         tsquery, _ = search_terms(q)
         out.append((f"customers_search_name q={q} → {tsquery}", f"{lst} AND ({B._TS.format(1)}){order}$2::INTEGER",
@@ -64,10 +99,8 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
                     f"{lst} AND ({B._TS.format(1)} OR {_PHONE_ANY.format(2)}){order}$3::INTEGER",
                     [ts_phone, phone, 51]))
     out += [
-        ("customers_get: customer", B.GET_SQL, [cid]),
-        ("customers_get: e-mails", B.EMAILS_SELECT, [cid]),
-        ("customers_get: phones", B.PHONES_SELECT, [cid]),
-        ("customers_get: addresses", B.ADDRESSES_SELECT, [cid]),
+        ("customers_get: one statement, children as JSON arrays", *_read_one(cid)),
+        ("customers_patch: the customer joined with its children", B.PATCH_LOAD_SQL, [cid]),
         ("customers_create: duplicate check", B.DUPLICATES_SELECT,
          [20, "nobody.1@writes.example.com", f"{WRITE_PREFIX}0000001"]),
     ]

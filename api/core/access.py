@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Uuid, any_, bindparam, false, or_, true
+from sqlalchemy import ARRAY, ColumnElement, Uuid, any_, bindparam, false, literal, or_, true
 
 from api.core.errors import Forbidden
 
@@ -122,7 +122,8 @@ def scope_filter(
     own = owner_col == principal.user_id
     if level is Visibility.own or team_col is None:
         return own
-    return or_(own, team_col.in_(principal.team_ids))
+    # One array parameter rather than IN: the statement keeps one shape whatever the number of teams.
+    return or_(own, team_col == any_(literal(list(principal.team_ids), ARRAY(Uuid))))
 
 
 def bound_scope_filter(

@@ -10,7 +10,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Uuid, and_, any_, bindparam, func, literal, literal_column, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Select,
+    Uuid,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -129,6 +142,13 @@ def _id_in(ids: Select[Any]) -> ColumnElement[bool]:
     return Customer.id == any_(func.array(ids.scalar_subquery()))
 
 
+def _any(column: Any, values: list[Any]) -> ColumnElement[bool]:
+    """``column = ANY($1)`` with the list as one array parameter: unlike ``IN`` (one parameter per value,
+    expanded at execution), the statement's shape does not depend on how many values were picked, so it
+    is compiled once (and can run on the driver connection, ``api.core.sql.fetch_select``)."""
+    return column == any_(literal(values, ARRAY(column.type)))
+
+
 def apply_filters(stmt: Select[Any], f: CustomerFilters) -> Select[Any]:
     if f.q:
         tsquery, phone = search_terms(f.q)
@@ -139,17 +159,17 @@ def apply_filters(stmt: Select[Any], f: CustomerFilters) -> Select[Any]:
             matches.append(_id_in(select(CustomerPhone.customer_id).where(CustomerPhone.e164 == phone)))
         stmt = stmt.where(or_(*matches)) if matches else stmt.where(literal(False))
     if f.stage:
-        stmt = stmt.where(Customer.stage.in_(f.stage))
+        stmt = stmt.where(_any(Customer.stage, f.stage))
     if f.owner_id:
-        stmt = stmt.where(Customer.owner_id.in_(f.owner_id))
+        stmt = stmt.where(_any(Customer.owner_id, f.owner_id))
     if f.team_id:
-        stmt = stmt.where(Customer.team_id.in_(f.team_id))
+        stmt = stmt.where(_any(Customer.team_id, f.team_id))
     if f.tag:
         stmt = stmt.where(Customer.tags.overlap([normalize_text(t) for t in f.tag]))
     if f.source_channel:
-        stmt = stmt.where(Customer.source_channel.in_(f.source_channel))
+        stmt = stmt.where(_any(Customer.source_channel, f.source_channel))
     if f.importance_tier:
-        stmt = stmt.where(Customer.importance_tier.in_(f.importance_tier))
+        stmt = stmt.where(_any(Customer.importance_tier, f.importance_tier))
     if f.consent:
         stmt = stmt.where(and_(*[Customer.consent.contains({ch: {"granted": True}}) for ch in f.consent]))
     if f.kind:
