@@ -63,6 +63,7 @@ export function DateInput({ label, value, onChange, error, description, required
       calendarPosition={language === "fa" ? "bottom-right" : "bottom-left"}
       containerStyle={{ width: "100%" }}
       portal
+      onOpenPickNewDate={false}
       render={(_value: string, openCalendar: () => void) => (
         <TextInput
           id={id}
@@ -83,6 +84,7 @@ export function DateInput({ label, value, onChange, error, description, required
               commitTyped();
             }
           }}
+          rightSectionPointerEvents="all"
           rightSection={
             <ActionIcon variant="subtle" color="gray" aria-label={t("dates.open", { label })} onClick={openCalendar}>
               <IconCalendar size={16} />
