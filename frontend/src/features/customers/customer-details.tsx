@@ -59,7 +59,7 @@ export function ContactDetails({ customer }: { customer: CustomerRead }) {
         <Field label={t("customers.details.addresses")}>
           {customer.addresses.map((a, i) => (
             <Text key={i} size="sm">
-              {[a.line1, a.line2, a.city, a.region, a.postal_code, a.country].filter(Boolean).join("، ")}
+              {[a.line1, a.line2, a.city, a.region, a.postal_code, a.country].filter(Boolean).join(t("common.separator"))}
             </Text>
           ))}
         </Field>
@@ -177,7 +177,7 @@ export function ValueDetails({ customerId }: { customerId: string }) {
         {rfm.every((x) => x !== null) ? format.digits(rfm.join("-")) : null}
       </Field>
       <Field label={t("customers.value.key")}>
-        {v.is_key ? v.key_reasons.map((r) => t(`customers.value.reasons.${r}`, r)).join("، ") : t("common.no")}
+        {v.is_key ? v.key_reasons.map((r) => t(`customers.value.reasons.${r}`, r)).join(t("common.separator")) : t("common.no")}
       </Field>
     </SimpleGrid>
   );
