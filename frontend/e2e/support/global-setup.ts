@@ -166,6 +166,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     PEYVAND_PASSWORD_HASH_TIME_COST: "1",
     PEYVAND_PASSWORD_HASH_MEMORY_KIB: "1024",
     PEYVAND_LOG_JSON: "true",
+    // Imports commit (and report progress) every 250 rows, so a few thousand rows show it moving.
+    PEYVAND_IMPORT_BATCH_SIZE: "250",
   });
 
   const logFile = join(ARTIFACTS, "server.log");
