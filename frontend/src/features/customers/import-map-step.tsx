@@ -2,7 +2,7 @@
 // existing customer (same e-mail or phone) does. Ends by sending the file for a dry run.
 import { Alert, Badge, Button, Group, Radio, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { IconArrowBack, IconChecklist } from "@tabler/icons-react";
-import { useMemo } from "react";
+import { Fragment, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 
 import { useFormat } from "../../lib/use-format";
@@ -83,7 +83,14 @@ export function ImportMapStep({ head, mapping, onMapping, policy, onPolicy, erro
                   </Table.Td>
                   <Table.Td maw={220}>
                     <Text size="sm" c="dimmed" truncate>
-                      {samples.length ? samples.map((v, i) => <bdi key={i}>{i ? " · " : ""}{v}</bdi>) : t("imports.map.noSample")}
+                      {samples.length
+                        ? samples.map((v, i) => (
+                            <Fragment key={i}>
+                              {i ? " · " : ""}
+                              <bdi>{v}</bdi>
+                            </Fragment>
+                          ))
+                        : t("imports.map.noSample")}
                     </Text>
                   </Table.Td>
                   <Table.Td miw={220}>

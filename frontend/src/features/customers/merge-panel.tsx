@@ -163,7 +163,7 @@ function MergeSummary({
         </>
       )}
       <Group justify="flex-end">
-        <Badge variant="outline" color="gray">
+        <Badge variant="outline" color="gray" tt="none">
           {t("merge.goes", { duplicate: d })}
         </Badge>
         <Button color="red" leftSection={<IconGitMerge size={16} />} disabled={p.kindsDiffer} onClick={open}>

@@ -374,7 +374,7 @@ export function useDuplicates(id: string) {
 }
 
 /** Fold a duplicate into the survivor (If-Match: the survivor as shown). Both records change, so
- * every customer query is refreshed and the duplicate's record is forgotten. */
+ * every customer query goes stale. */
 export function useMergeCustomer(survivorId: string) {
   const queryClient = useQueryClient();
   return useMutation({
@@ -386,10 +386,11 @@ export function useMergeCustomer(survivorId: string) {
       return tagged(unwrap(result), result.response);
     },
     meta: { handlesErrors: true },
-    onSuccess: (fresh, { duplicateId }) => {
-      queryClient.removeQueries({ queryKey: customerKeys.detail(duplicateId) });
+    onSuccess: (fresh) => {
       queryClient.setQueryData(customerKeys.detail(survivorId), fresh);
-      void queryClient.invalidateQueries({ queryKey: customerKeys.all });
+      // Marked stale, not refetched here: the screen still shows the duplicate, which is gone (404);
+      // whatever the person opens next asks afresh.
+      void queryClient.invalidateQueries({ queryKey: customerKeys.all, refetchType: "none" });
     },
   });
 }
