@@ -19,7 +19,7 @@ const FIELDS = ["first_name", "last_name", "email", "phone", "tags"];
 let email: string;
 let tag: string;
 
-/** 0901 numbers: a range the demo data never uses, so no row matches an existing customer. */
+/** 0901 numbers: no other test's customer has one, so no row matches an existing customer. */
 function phone(i: number): string {
   return `0901${1_000_000 + i}`;
 }

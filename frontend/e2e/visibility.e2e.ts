@@ -5,39 +5,50 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Api, unique } from "./support/api";
 import { useBrowser } from "./support/browser";
 import { t } from "./support/i18n";
-import { ADMIN, DEMO_PASSWORD } from "./support/paths";
+import { ADMIN } from "./support/paths";
 import { login } from "./support/ui";
 
 const b = useBrowser();
-// Demo users (api/demo.py): Sara sells in the Tehran team, John in the Shiraz team. Sara works in English
-// here so that the labels are predictable; her saved language is set below.
-const SARA = "sara@demo.example.com";
-const JOHN = "john@demo.example.com";
+const PASSWORD = "e2e-visibility-pw-1";
 
 interface Created {
   id: string;
   display_name: string;
 }
 
+let sara: string;
 let token: string;
 let saras: Created;
 let johns: Created;
 
 beforeAll(async () => {
+  // Two sales teams with a rep each: Sara in Tehran, John in Shiraz.
   const admin = await Api.login(ADMIN.email, ADMIN.password);
-  // A word no demo customer has, shared by both customers: one search finds both if scope leaks.
+  const run = unique("");
+  const [tehran, shiraz] = await Promise.all([
+    admin.post<{ id: string }>("/teams", { name: `Sales Tehran ${run}` }),
+    admin.post<{ id: string }>("/teams", { name: `Sales Shiraz ${run}` }),
+  ]);
+  sara = `sara.${run}@e2e.example.com`;
+  const [saraUser, johnUser] = await Promise.all([
+    admin.post<{ id: string }>("/users", {
+      email: sara, full_name: "Sara Ahmadi", password: PASSWORD, role: "sales", team_id: tehran.id,
+    }),
+    admin.post<{ id: string }>("/users", {
+      email: `john.${run}@e2e.example.com`, full_name: "John Miller", password: PASSWORD, role: "sales",
+      team_id: shiraz.id,
+    }),
+  ]);
+  // A word no other customer has, shared by both customers: one search finds both if scope leaks.
   token = unique("Visibility");
-  const [saraId, johnId] = await Promise.all([admin.userId(SARA), admin.userId(JOHN)]);
-  saras = await admin.post<Created>("/customers", { first_name: "Tehran", last_name: token, owner_id: saraId });
-  johns = await admin.post<Created>("/customers", { first_name: "Shiraz", last_name: token, owner_id: johnId });
-  const sara = await Api.login(SARA, DEMO_PASSWORD);
-  await sara.request("PATCH", "/me", { language: "en", calendar: "gregorian" });
+  saras = await admin.post<Created>("/customers", { first_name: "Tehran", last_name: token, owner_id: saraUser.id });
+  johns = await admin.post<Created>("/customers", { first_name: "Shiraz", last_name: token, owner_id: johnUser.id });
 });
 
 describe("another team's customer", () => {
   it("is neither listed nor found by search, while the rep's own customer is", async () => {
     const page = b.page;
-    await login(page, SARA, DEMO_PASSWORD);
+    await login(page, sara, PASSWORD);
 
     await page.getByRole("searchbox", { name: t("en", "search.label") })
       .or(page.getByRole("textbox", { name: t("en", "search.label") }))
@@ -55,7 +66,7 @@ describe("another team's customer", () => {
 
   it("shows not found at its address", async () => {
     const page = b.page;
-    await login(page, SARA, DEMO_PASSWORD);
+    await login(page, sara, PASSWORD);
     await page.goto(`/customers/${johns.id}`);
     await page.getByRole("heading", { name: t("en", "common.notFound") }).waitFor();
     expect(await page.getByText(johns.display_name).count()).toBe(0);

@@ -37,15 +37,6 @@ export class Api {
   post<T = unknown>(path: string, body?: unknown): Promise<T> {
     return this.request<T>("POST", path, body);
   }
-
-  async userId(email: string): Promise<string> {
-    const page = await this.get<{ items: { id: string; email: string }[] }>(
-      `/users?q=${encodeURIComponent(email)}&limit=200`,
-    );
-    const user = page.items.find((u) => u.email === email);
-    if (!user) throw new Error(`no user ${email}`);
-    return user.id;
-  }
 }
 
 /** A value no earlier run or other test uses: names and e-mails stay unique per test. */

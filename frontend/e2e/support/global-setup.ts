@@ -1,8 +1,9 @@
 // Starts the real system once for the browser tests: `peyvand run` (API, worker and the built SPA) on a
 // free loopback port, against embedded PostgreSQL and Redis in a fresh temporary data folder, or, when
 // DATABASE_URL and REDIS_URL are both set, against a database created for this run on that server.
-// The demo organisation is loaded at start (PEYVAND_DEMO_DATA), so there are teams, sales reps and
-// customers to look at. Teardown stops the whole process group even when tests failed.
+// Each test file makes the teams, users and customers it needs through the API as the first admin
+// (no demo data: seeding it would cost more than all the tests). Teardown stops the whole process group
+// even when tests failed.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -159,7 +160,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     PEYVAND_SPA_DIR: join(FRONTEND, "dist"),
     PEYVAND_ADMIN_EMAIL: ADMIN.email,
     PEYVAND_ADMIN_PASSWORD: ADMIN.password,
-    PEYVAND_DEMO_DATA: "true",
+    PEYVAND_DEMO_DATA: "false",
     PEYVAND_LOGIN_RATE_PER_MINUTE: "1000",
     PEYVAND_LOGIN_MAX_FAILURES: "1000",
     // Cheap Argon2id: the tests log in dozens of times; production refuses these values.
@@ -175,8 +176,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Its own process group, so teardown reaches the API, the worker and the embedded servers together.
   const proc = spawn(peyvand, ["run"], { cwd: REPO, env, detached: true, stdio: ["ignore", log, log] });
   const started = Date.now();
+  // Should the runner die without its teardown, the server still gets its SIGTERM and cleans up.
+  const onExit = (): void => signalGroup(proc, "SIGTERM");
+  process.once("exit", onExit);
 
   const teardown = async (): Promise<void> => {
+    process.off("exit", onExit);
     signalGroup(proc, "SIGTERM");
     if (!(await waitExit(proc, STOP_TIMEOUT_MS))) {
       signalGroup(proc, "SIGKILL");

@@ -7,5 +7,3 @@ export const ARTIFACTS = join(FRONTEND, "e2e", "artifacts");
 
 // The first admin of the test system (PEYVAND_ADMIN_EMAIL / PASSWORD at its first start).
 export const ADMIN = { email: "admin@e2e.example.com", password: "e2e-admin-password-1" };
-// Every demo user's password (api/demo.py).
-export const DEMO_PASSWORD = "peyvand-demo-1234";
