@@ -57,6 +57,7 @@ async def test_the_same_person_entered_twice_is_caught(client, rep_a):
     again = {"first_name": "Ali", "phones": [{"number": "+98 912 345 6789"}]}
     body = assert_problem(await client.post(C, json=again, headers=headers), 409, "duplicate-customer")
     assert body["existing_ids"] == [first["id"]]
+    assert body["existing"] == [{"id": first["id"], "display_name": first["display_name"]}]
     r = await client.post(C, params={"on_duplicate": "existing"}, json=again, headers=headers)
     assert r.status_code == 200 and r.json()["id"] == first["id"]
     r = await client.post(C, params={"on_duplicate": "create"}, json=again, headers=headers)
@@ -75,7 +76,7 @@ async def test_another_teams_rep_sees_nothing_of_mine(client, rep_a, rep_b):
     assert (await client.get(C, params={"q": "علی"}, headers=headers_b)).json()["items"] == []
     # The duplicate check still stops a second copy, without revealing whose or which record it is.
     body = assert_problem(await client.post(C, json=persian(), headers=headers_b), 409, "duplicate-customer")
-    assert body["existing_ids"] == []
+    assert body["existing_ids"] == [] and body["existing"] == []
 
 
 async def test_manager_sees_the_team_subtree(client, rep_a, rep_b, make_user, org, login):

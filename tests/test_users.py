@@ -340,3 +340,26 @@ async def test_q_searches_name_and_email_case_insensitively(client, admin_header
     # LIKE wildcards in q are literal characters, not patterns.
     assert await ids("%") == await ids("0%") == {str(percent.id)}
     assert await ids("_") == set()
+
+
+async def test_a_sales_rep_reads_colleagues_names_but_not_their_details(client, rep_a, rep_b, make_user, db):
+    _, headers = rep_a
+    other, _ = rep_b
+    gone = await make_user(full_name="Zahra 100%_done")
+    await db(lambda s: s.execute(text('UPDATE "user" SET is_active = false WHERE id = :i'), {"i": gone.id}))
+    assert_problem(await client.get("/api/v1/users", headers=headers), 403)
+    page = (await client.get("/api/v1/users/directory", params={"limit": 200}, headers=headers)).json()
+    names = [c["full_name"] for c in page["items"]]
+    assert names == sorted(names) and len(names) >= 3
+    row = next(c for c in page["items"] if c["id"] == str(other.id))
+    assert set(row) == {"id", "full_name", "team_id", "is_active"}  # no e-mail, role or login data
+    # A literal % or _ in the search matches itself only; inactive users can be filtered out.
+    hit = (await client.get("/api/v1/users/directory", params={"q": "100%_"}, headers=headers)).json()["items"]
+    assert [c["full_name"] for c in hit] == ["Zahra 100%_done"] and hit[0]["is_active"] is False
+    assert (await client.get("/api/v1/users/directory", params={"q": "100%_", "is_active": True},
+                             headers=headers)).json()["items"] == []
+    first = (await client.get("/api/v1/users/directory", params={"limit": 1}, headers=headers)).json()
+    second = (await client.get("/api/v1/users/directory", params={"limit": 1, "cursor": first["next_cursor"]},
+                               headers=headers)).json()
+    assert second["items"][0]["full_name"] >= first["items"][0]["full_name"]
+    assert (await client.get("/api/v1/users/directory")).status_code == 401

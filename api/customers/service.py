@@ -140,16 +140,23 @@ async def _check_referrer(session: AsyncSession, principal: Principal, referrer_
 
 
 async def duplicates_of(session: AsyncSession, principal: Principal, emails: list[str], phones: list[str],
-                        exclude: uuid.UUID | None = None) -> tuple[list[uuid.UUID], bool]:
-    """Existing customers sharing an e-mail or phone: the ids the caller may see, and whether any
-    others (outside their scope) exist too."""
+                        exclude: uuid.UUID | None = None) -> tuple[dict[uuid.UUID, str], bool]:
+    """Existing customers sharing an e-mail or phone: those the caller may see (id → display name), and
+    whether any others (outside their scope) exist too."""
     ids = await repository.ids_with_contact(session, emails, phones, exclude)
     if not ids:
-        return [], False
-    seen = set((await session.scalars(
-        repository.visible_customers(principal).with_only_columns(Customer.id).where(Customer.id.in_(ids))
-    )).all())
-    return [i for i in ids if i in seen], len(seen) < len(ids)
+        return {}, False
+    seen = dict((await session.execute(
+        repository.visible_customers(principal).with_only_columns(Customer.id, Customer.display_name)
+        .where(Customer.id.in_(ids))
+    )).tuples().all())
+    return {i: seen[i] for i in ids if i in seen}, len(seen) < len(ids)
+
+
+def _duplicate_extra(visible: dict[uuid.UUID, str]) -> dict[str, Any]:
+    # The ids alone made clients fetch each twin to name it; the names the caller may see come along.
+    return {"existing_ids": [str(i) for i in visible],
+            "existing": [{"id": str(i), "display_name": name} for i, name in visible.items()]}
 
 
 async def create_customer(session: AsyncSession, principal: Principal, data: CustomerCreate, *,
@@ -163,14 +170,14 @@ async def create_customer(session: AsyncSession, principal: Principal, data: Cus
         visible_ids, hidden = await duplicates_of(session, principal, [e.email for e in emails],
                                                   [p.e164 for p in phones])
         if visible_ids and on_duplicate == "existing":
-            found = await repository.get_visible(session, principal, visible_ids[0])
+            found = await repository.get_visible(session, principal, next(iter(visible_ids)))
             assert found is not None
             return found, False
         if visible_ids or hidden:
             raise DuplicateCustomer(
                 "A customer with this e-mail or phone already exists."
                 + ("" if visible_ids else " It belongs to someone outside your scope."),
-                extra={"existing_ids": [str(i) for i in visible_ids]},
+                extra=_duplicate_extra(visible_ids),
             )
     owner_id, team_id = await owner_and_team(session, principal, data.owner_id, data.team_id)
     await _check_referrer(session, principal, data.referrer_id)
@@ -220,7 +227,7 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
             session, principal, [e.email for e in emails or []], [p.e164 for p in phones or []], exclude=c.id)
         if visible_ids or hidden:
             raise DuplicateCustomer("Another customer already has this e-mail or phone.",
-                                    extra={"existing_ids": [str(i) for i in visible_ids]})
+                                    extra=_duplicate_extra(visible_ids))
         # The replaced rows go first: the new list usually repeats some of their e-mails or phones,
         # which the (customer, e-mail) and (customer, phone) unique keys would refuse in one flush.
         if emails is not None:

@@ -15,7 +15,17 @@ from api.core.etag import set_etag
 from api.core.pagination import Page, paginate, parse_sort
 from api.users import service
 from api.users.models import Team, User
-from api.users.schemas import Me, MeUpdate, TeamCreate, TeamRead, TeamUpdate, UserCreate, UserRead, UserUpdate
+from api.users.schemas import (
+    Colleague,
+    Me,
+    MeUpdate,
+    TeamCreate,
+    TeamRead,
+    TeamUpdate,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 
 router = APIRouter()
 UsersReader = Annotated[Principal, Depends(RequireScope("users:read"))]
@@ -64,6 +74,27 @@ async def list_users(
     order = parse_sort(sort, USER_SORTS, User.id, "created_at")
     rows, cursor, total = await paginate(session, stmt, order, page)
     return Page[UserRead](items=[UserRead.model_validate(r) for r in rows], next_cursor=cursor, total=total)
+
+
+@router.get("/users/directory", name="users:directory", tags=["users"],
+            summary="Names and teams of all users, for every signed-in user", response_model=Page[Colleague],
+            responses=READ)
+async def user_directory(
+    session: Session,
+    principal: CurrentPrincipal,
+    page: Pagination,
+    team_id: Annotated[list[uuid.UUID] | None, Query(description="Repeat for OR")] = None,
+    is_active: bool | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+    sort: Annotated[str | None, Query(description="full_name, created_at; prefix - for descending")] = None,
+) -> Page[Colleague]:
+    """Owners of the customers a sales rep sees are often in other teams; without `users:read` the rep
+    can still name them and pick them as owners. No e-mails, roles or login data."""
+    principal.require("me")
+    stmt = service.directory_query(service.UserFilters(team_id=team_id, is_active=is_active, q=q))
+    order = parse_sort(sort, {"full_name": User.full_name, "created_at": User.created_at}, User.id, "full_name")
+    rows, cursor, total = await paginate(session, stmt, order, page, scalars=False)
+    return Page[Colleague](items=[Colleague.model_validate(dict(r)) for r in rows], next_cursor=cursor, total=total)
 
 
 @router.post("/users", name="users:create", tags=["users"], summary="Create a user",

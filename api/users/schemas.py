@@ -94,6 +94,17 @@ class UserRead(BaseModel):
     updated_at: datetime
 
 
+class Colleague(BaseModel):
+    """What every signed-in user may know of the others: enough to name owners and pick one."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    full_name: str
+    team_id: uuid.UUID | None
+    is_active: bool
+
+
 class Me(UserRead):
     scopes: list[str] = Field(description="What the caller may do")
     api_key_id: uuid.UUID | None = Field(None, description="Set when the caller is an API key")

@@ -34,6 +34,11 @@ class UserFilters:
     q: str | None = None
 
 
+def _contains(q: str) -> str:
+    """An ILIKE pattern matching ``q`` anywhere, its wildcards taken literally."""
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def users_query(principal: Principal, f: UserFilters) -> Select[Any]:
     stmt = select(User).where(visible(principal, User))
     if f.role:
@@ -43,8 +48,20 @@ def users_query(principal: Principal, f: UserFilters) -> Select[Any]:
     if f.is_active is not None:
         stmt = stmt.where(User.is_active.is_(f.is_active))
     if f.q:
-        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(User.email.ilike(pattern) | User.full_name.ilike(pattern))
+        stmt = stmt.where(User.email.ilike(_contains(f.q)) | User.full_name.ilike(_contains(f.q)))
+    return stmt
+
+
+def directory_query(f: UserFilters) -> Select[Any]:
+    """Every user, for naming owners: any signed-in user sees names and teams (not e-mails or roles)."""
+    columns: list[Any] = [User.id, User.full_name, User.team_id, User.is_active, User.created_at]
+    stmt: Select[Any] = select(*columns)
+    if f.team_id:
+        stmt = stmt.where(User.team_id.in_(f.team_id))
+    if f.is_active is not None:
+        stmt = stmt.where(User.is_active.is_(f.is_active))
+    if f.q:
+        stmt = stmt.where(User.full_name.ilike(_contains(f.q)))
     return stmt
 
 

@@ -588,6 +588,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Names and teams of all users, for every signed-in user
+         * @description Owners of the customers a sales rep sees are often in other teams; without `users:read` the rep
+         *     can still name them and pick them as owners. No e-mails, roles or login data.
+         */
+        get: operations["users:directory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{user_id}": {
         parameters: {
             query?: never;
@@ -1140,6 +1161,23 @@ export interface components {
              * @description JSON object: CSV column → field, e.g. {"Name": "first_name", "E-mail": "email", "Tags": {"field": "tags", "separator": ","}}. Omitted: columns named like fields are taken.
              */
             mapping?: string | null;
+        };
+        /**
+         * Colleague
+         * @description What every signed-in user may know of the others: enough to name owners and pick one.
+         */
+        Colleague: {
+            /** Full Name */
+            full_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Active */
+            is_active: boolean;
+            /** Team Id */
+            team_id: string | null;
         };
         /** ConsentIn */
         ConsentIn: {
@@ -2045,6 +2083,21 @@ export interface components {
         Page_AuditEntryRead_: {
             /** Items */
             items: components["schemas"]["AuditEntryRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null at the end
+             */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Present when `include_total=true`
+             */
+            total?: number | null;
+        };
+        /** Page[Colleague] */
+        Page_Colleague_: {
+            /** Items */
+            items: components["schemas"]["Colleague"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null at the end
@@ -6755,6 +6808,94 @@ export interface operations {
             };
             /** @description Precondition failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "users:directory": {
+        parameters: {
+            query?: {
+                /** @description Repeat for OR */
+                team_id?: string[] | null;
+                is_active?: boolean | null;
+                /** @description Part of the name */
+                q?: string | null;
+                /** @description full_name, created_at; prefix - for descending */
+                sort?: string | null;
+                /** @description Rows per page */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Also count all matching rows */
+                include_total?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Colleague_"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
