@@ -1,20 +1,23 @@
 // The CSV import wizard (route /customers/import): choose a file, map its columns, check it with a dry
 // run, then import for real and watch the progress. The dry run and the import live in the URL
 // (?dry=<id>, ?run=<id>), so a reload or a link from the recent imports reopens them.
-import { Anchor, Stack, Stepper, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Stack, Stepper, Text, Title } from "@mantine/core";
+import { IconLock } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 
+import { useCan, useMe } from "../../api/me";
 import { ApiError } from "../../api/problem";
 import { notifyError } from "../../components/notify";
+import { PageSkeleton } from "../../components/skeletons";
 import type { CsvHead } from "./import-csv";
 import { ImportHistory } from "./import-history";
 import { ImportJobStep } from "./import-job-step";
 import { ImportMapStep, type Policy } from "./import-map-step";
 import { autoMap, type Mapping, mappingJson } from "./import-mapping";
 import { ImportUploadStep } from "./import-upload-step";
-import { useCustomFields, useStartImport } from "./queries";
+import { useCustomFields, useImport, useStartImport } from "./queries";
 
 /** The API's objections to a mapping, by CSV column ("" for the file or the mapping as a whole). */
 function mappingErrors(error: unknown): Record<string, string> | null {
@@ -36,6 +39,8 @@ export function CustomerImportPage() {
   const runId = params.get("run");
   const customFields = useCustomFields();
   const start = useStartImport();
+  const me = useMe();
+  const canImport = useCan("customers:write");
 
   const [file, setFile] = useState<File | null>(null);
   const [head, setHead] = useState<CsvHead | null>(null);
@@ -44,7 +49,9 @@ export function CustomerImportPage() {
   const [mappingOpen, setMappingOpen] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
 
-  const active = runId ? 3 : dryId ? 2 : mappingOpen && head ? 1 : 0;
+  // The same query the progress step polls (one request): a finished import completes the last step.
+  const runJob = useImport(runId);
+  const active = runId ? (runJob.data?.status === "completed" ? 4 : 3) : dryId ? 2 : mappingOpen && head ? 1 : 0;
 
   const restart = () => {
     setFile(null);
@@ -72,6 +79,18 @@ export function CustomerImportPage() {
   };
 
   const stepLabel = (key: string) => t(`imports.steps.${key}`);
+  const runStep = runId ? (
+    <ImportJobStep key={runId} importId={runId} onBack={null} onRun={() => undefined} onRestart={restart} />
+  ) : null;
+
+  if (me.isPending) return <PageSkeleton />;
+  if (!canImport) {
+    return (
+      <Alert color="gray" icon={<IconLock size={18} />} title={t("imports.notAllowed")} role="alert">
+        {t("imports.notAllowedHint")}
+      </Alert>
+    );
+  }
 
   return (
     <Stack gap="md">
@@ -133,10 +152,9 @@ export function CustomerImportPage() {
           ) : null}
         </Stepper.Step>
         <Stepper.Step label={stepLabel("run")} description={stepLabel("runHint")}>
-          {runId ? (
-            <ImportJobStep key={runId} importId={runId} onBack={null} onRun={() => undefined} onRestart={restart} />
-          ) : null}
+          {runStep}
         </Stepper.Step>
+        <Stepper.Completed>{runStep}</Stepper.Completed>
       </Stepper>
 
       <Anchor component={Link} to="/customers" size="sm">
