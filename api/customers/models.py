@@ -133,6 +133,8 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("ix_customer_merged_into_id", "merged_into_id", postgresql_where=text("merged_into_id IS NOT NULL")),
         # sort=display_name pages through this; the text_pattern_ops one below serves prefix matches only.
         Index("ix_customer_name_id", "normalized_name", "id"),
+        # sort=-updated_at ("recently changed"): without it, a parallel scan of every customer (1.3 s at 1M).
+        Index("ix_customer_updated_at_id", "updated_at", "id"),
         Index("ix_customer_normalized_name", "normalized_name", postgresql_ops={"normalized_name": "text_pattern_ops"}),
     )
 
