@@ -25,7 +25,7 @@ import httpx
 from bench import report
 from bench.driver import Context, Samples, Scenario, fetch, run_load, summary
 from bench.scenarios import ALL
-from bench.seed import SeedInfo, drop_database, plain_url, prepare_database
+from bench.seed import SeedInfo, drop_database, plain_url, prepare_database, reuse_database
 from bench.targets import (
     REPO,
     BenchError,
@@ -56,6 +56,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each slice (2)")
     p.add_argument("--timeout", type=float, default=None, help="hard limit for the whole run, seconds")
     p.add_argument("--keep-db", action="store_true", help=f"leave the {DB_NAME} database behind for inspection")
+    p.add_argument("--reuse-db", action="store_true",
+                   help=f"use a kept {DB_NAME} holding at least --users/--customers instead of seeding (kept after)")
     p.add_argument("--results", type=Path, default=REPO / "bench" / "results", help="where to write the figures")
     args = p.parse_args(argv)
     if args.duration <= 0 or args.concurrency < 1 or args.users < 2 or args.rounds < 1 or args.api_workers < 1 \
@@ -212,12 +214,17 @@ async def _measure(args: argparse.Namespace, scenario: Scenario, ctx: Context, t
 async def _bench(args: argparse.Namespace, scenarios: list[Scenario], label: str, server_url: str,
                  redis_url: str, embedded: bool, stack: contextlib.ExitStack, log_dir: Path) -> dict[str, Any]:
     started, load_before = datetime.now(UTC), _load()
-    print(f"Seeding {args.users} users and {args.customers} customers into {DB_NAME}…", flush=True)
-    if not args.keep_db:
+    reused = await reuse_database(server_url, DB_NAME, args.users, args.customers) if args.reuse_db else None
+    if not args.keep_db and not args.reuse_db:
         stack.callback(_drop, server_url)
-    db_url, seed = await prepare_database(server_url, DB_NAME, args.users, customers=args.customers)
-    print(f"  {seed.users} users, {seed.teams} teams, {seed.customers} customers in {seed.seconds} s "
-          f"(customers {seed.customer_seconds} s)", flush=True)
+    if reused is not None:
+        db_url, seed = reused
+        print(f"Reusing {DB_NAME}: {seed.users} users, {seed.teams} teams, {seed.customers} customers", flush=True)
+    else:
+        print(f"Seeding {args.users} users and {args.customers} customers into {DB_NAME}…", flush=True)
+        db_url, seed = await prepare_database(server_url, DB_NAME, args.users, customers=args.customers)
+        print(f"  {seed.users} users, {seed.teams} teams, {seed.customers} customers in {seed.seconds} s "
+              f"(customers {seed.customer_seconds} s)", flush=True)
 
     from api.core.settings import Settings
 

@@ -115,6 +115,32 @@ async def prepare_database(server_url: str, name: str, users: int, seed: int = 1
     return url, SeedInfo(**{**info.__dict__, **extra, "seconds": round(time.perf_counter() - started, 1)})
 
 
+async def reuse_database(server_url: str, name: str, users: int, customers: int) -> tuple[str, SeedInfo] | None:
+    """A kept benchmark database holding at least what was asked for, migrated to head; None if there is
+    none (then the caller seeds afresh). Earlier runs' writes stay: the write scenarios continue after
+    them (``bench/scenarios/customers.py``)."""
+    conn = await asyncpg.connect(plain_url(server_url))
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+    finally:
+        await conn.close()
+    if not exists:
+        return None
+    url = with_database(server_url, name)
+    await asyncio.to_thread(upgrade, url)
+    conn = await asyncpg.connect(url)
+    try:
+        admin_id = await conn.fetchval('SELECT id FROM "user" WHERE email = $1', ADMIN_EMAIL)
+        have_users = await conn.fetchval('SELECT count(*) FROM "user"')
+        have_customers = await conn.fetchval("SELECT count(*) FROM customer WHERE deleted_at IS NULL")
+        teams = await conn.fetchval("SELECT count(*) FROM team")
+    finally:
+        await conn.close()
+    if admin_id is None or have_users < users or have_customers < customers:
+        return None
+    return url, SeedInfo(ADMIN_EMAIL, ADMIN_PASSWORD, admin_id, have_users, teams, 0.0, customers=have_customers)
+
+
 async def _seed(conn: asyncpg.Connection, users: int, rng: random.Random) -> SeedInfo:
     now = datetime.now(UTC).replace(microsecond=0)
     origin = now - timedelta(days=3 * 365)

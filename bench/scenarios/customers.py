@@ -44,6 +44,11 @@ async def prepare(db: asyncpg.Connection, ctx: Context) -> None:
     """Once per run: sample ids and phones, the deep cursor and the requests built from them."""
     if "customer_ids" in ctx.data:
         return
+    global _writes
+    # On a reused database, carry on after the writes of earlier runs (their e-mails and phones exist).
+    last = await db.fetchval("SELECT max(e164) FROM customer_phone WHERE e164 >= $1 AND e164 < $2",
+                             WRITE_PREFIX, WRITE_PREFIX[:-1] + chr(ord(WRITE_PREFIX[-1]) + 1))
+    _writes = itertools.count(int(last[len(WRITE_PREFIX):]) + 1 if last else 1)
     from api.core.pagination import encode_cursor, parse_sort
     from api.customers.models import Customer
     from api.customers.router import SORTS  # type: ignore[attr-defined]
