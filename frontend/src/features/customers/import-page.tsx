@@ -11,6 +11,7 @@ import { useCan, useMe } from "../../api/me";
 import { ApiError } from "../../api/problem";
 import { notifyError } from "../../components/notify";
 import { PageSkeleton } from "../../components/skeletons";
+import { useFormat } from "../../lib/use-format";
 import type { CsvHead } from "./import-csv";
 import { ImportHistory } from "./import-history";
 import { ImportJobStep } from "./import-job-step";
@@ -40,6 +41,7 @@ export function CustomerImportPage() {
   const customFields = useCustomFields();
   const start = useStartImport();
   const me = useMe();
+  const format = useFormat();
   const canImport = useCan("customers:write");
 
   const [file, setFile] = useState<File | null>(null);
@@ -102,7 +104,7 @@ export function CustomerImportPage() {
       </div>
 
       <Stepper active={active} size="sm" allowNextStepsSelect={false} aria-label={t("imports.steps.label")}>
-        <Stepper.Step label={stepLabel("file")} description={stepLabel("fileHint")}>
+        <Stepper.Step icon={format.number(1)} label={stepLabel("file")} description={stepLabel("fileHint")}>
           <Stack gap="md">
             <Title order={2} size="h4">
               {stepLabel("fileTitle")}
@@ -120,7 +122,7 @@ export function CustomerImportPage() {
             <ImportHistory />
           </Stack>
         </Stepper.Step>
-        <Stepper.Step label={stepLabel("map")} description={stepLabel("mapHint")}>
+        <Stepper.Step icon={format.number(2)} label={stepLabel("map")} description={stepLabel("mapHint")}>
           <Stack gap="md">
             <Title order={2} size="h4">
               {stepLabel("mapTitle")}
@@ -140,7 +142,7 @@ export function CustomerImportPage() {
             ) : null}
           </Stack>
         </Stepper.Step>
-        <Stepper.Step label={stepLabel("check")} description={stepLabel("checkHint")}>
+        <Stepper.Step icon={format.number(3)} label={stepLabel("check")} description={stepLabel("checkHint")}>
           {dryId ? (
             <ImportJobStep
               key={dryId}
@@ -151,7 +153,7 @@ export function CustomerImportPage() {
             />
           ) : null}
         </Stepper.Step>
-        <Stepper.Step label={stepLabel("run")} description={stepLabel("runHint")}>
+        <Stepper.Step icon={format.number(4)} label={stepLabel("run")} description={stepLabel("runHint")}>
           {runStep}
         </Stepper.Step>
         <Stepper.Completed>{runStep}</Stepper.Completed>
