@@ -71,6 +71,8 @@ def notes(results: dict[str, Any]) -> list[str]:
 
 def markdown(results: dict[str, Any]) -> str:
     s, m = results["settings"], results["machine"]
+    origin = ("a kept database, reused" if s.get("reused_database")
+              else f"seeded in {s.get('customer_seed_seconds', 0)} s")
     lines = [
         f"# Benchmark {results['started_at']} — {results['label']}",
         "",
@@ -78,7 +80,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"{m['cpus']} CPUs (load average {_fmt(m.get('load_average_before'))} before, "
         f"{_fmt(m.get('load_average_after'))} after), Python {m['python']}, {m['postgres']} ({m['database']}), "
         f"Redis {m['redis']}.",
-        f"{s['users']} users, {s.get('customers', 0)} customers (seeded in {s.get('customer_seed_seconds', 0)} s), "
+        f"{s['users']} users, {s.get('customers', 0)} customers ({origin}), "
         f"{s['concurrency']} concurrent connections, {s['duration']} s measured per scenario "
         f"and target in {s['rounds']} alternating rounds (after {s['warmup']} s warm-up each), "
         f"{s['workers']} uvicorn workers for each target.",
@@ -100,7 +102,8 @@ def markdown(results: dict[str, Any]) -> str:
 def write(results: dict[str, Any], directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     stem = f"{results['started_at'][:10]}-{results['label']}"
-    customers = results["settings"].get("customers") or 0
+    # The scale asked for: a reused database holds it plus earlier runs' writes.
+    customers = results["settings"].get("scale") or results["settings"].get("customers") or 0
     if customers:  # runs at different scales are different results: keep both
         stem += f"-{customers // 1_000_000}m" if customers % 1_000_000 == 0 else f"-{customers // 1000}k"
     json_path, md_path = directory / f"{stem}.json", directory / f"{stem}.md"

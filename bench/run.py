@@ -256,6 +256,7 @@ async def _bench(args: argparse.Namespace, scenarios: list[Scenario], label: str
         "label": label,
         "settings": {"duration": args.duration, "concurrency": args.concurrency, "users": seed.users,
                      "customers": seed.customers, "customer_seed_seconds": seed.customer_seconds,
+                     "scale": args.customers, "reused_database": reused is not None,
                      "workers": args.api_workers, "rounds": args.rounds, "warmup": args.warmup,
                      "baseline_pool_per_worker": pool, "seed_seconds": seed.seconds},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
