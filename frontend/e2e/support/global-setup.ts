@@ -173,8 +173,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const logFile = join(ARTIFACTS, "server.log");
   const log = openSync(logFile, "w");
-  // Its own process group, so teardown reaches the API, the worker and the embedded servers together.
-  const proc = spawn(peyvand, ["run"], { cwd: REPO, env, detached: true, stdio: ["ignore", log, log] });
+  // Its own process group, so teardown reaches the API, the worker and the embedded servers together;
+  // started in the data folder so that a developer's .env (say, their own DATABASE_URL) is not read.
+  const proc = spawn(peyvand, ["run"], { cwd: dataDir, env, detached: true, stdio: ["ignore", log, log] });
   const started = Date.now();
   // Should the runner die without its teardown, the server still gets its SIGTERM and cleans up.
   const onExit = (): void => signalGroup(proc, "SIGTERM");
