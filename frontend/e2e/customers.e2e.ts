@@ -1,7 +1,8 @@
 // A Persian-speaking sales rep's day with one customer, in the Persian (right-to-left, Jalali) app:
-// create «علی رضایی» with a Jalali birthday, find them again by typing Arabic letters, add a phone typed
-// in Persian digits, move them on the ladder with a reason and read the history; then the same screens
-// in English with the Gregorian calendar. And the duplicate warning for an e-mail already on file.
+// create «علی رضایی» with a Jalali birthday typed in Persian digits, find them again by typing Arabic
+// letters, add a phone typed in Persian digits and pick another birthday from the Jalali calendar, move
+// them on the ladder with a reason and read the history; then the same screens in English with the
+// Gregorian calendar. And the duplicate warning for an e-mail already on file.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -14,9 +15,10 @@ import { documentDirection, field, login } from "./support/ui";
 const b = useBrowser();
 const PASSWORD = "e2e-customers-pw-1";
 
-// 31 Shahrivar 1370 in the Jalali calendar is 22 September 1991.
+// 31 Shahrivar 1370 in the Jalali calendar is 22 September 1991; the 15th of that month is 6 September.
 const BIRTHDAY_TYPED = "۱۳۷۰/۰۶/۳۱";
 const BIRTHDAY_ISO = "1991-09-22";
+const BIRTHDAY_PICKED_ISO = "1991-09-06";
 const PHONE_TYPED = "۰۹۱۲۳۴۵۶۷۸۹";
 const PHONE_E164 = "+989123456789";
 
@@ -95,16 +97,24 @@ describe("a customer in Persian", () => {
     await page.waitForURL(`**/customers/${id}`);
     await page.getByRole("heading", { name: "علی رضایی", level: 1 }).waitFor();
 
-    // Edit: a phone typed in Persian digits.
+    // Edit: a phone typed in Persian digits, and the birthday picked from the Jalali calendar, which
+    // opens on the month of the current value.
     await page.getByRole("link", { name: t("fa", "common.edit") }).click();
     await page.waitForURL(`**/customers/${id}/edit`);
     await page.getByRole("button", { name: t("fa", "customers.form.addPhone") }).click();
     await field(page, t("fa", "customers.form.phone", { n: 1 })).fill(PHONE_TYPED);
+    const birthdayLabel = t("fa", "customers.form.birthday");
+    await page.getByRole("button", { name: t("fa", "dates.open", { label: birthdayLabel }) }).click();
+    await page.getByRole("dialog").getByLabel(/شهریور ۱۵ of ۱۳۷۰/).click();
+    await expect.poll(() => field(page, birthdayLabel).inputValue()).toBe("۱۳۷۰/۰۶/۱۵");
+    await page.keyboard.press("Escape");
     await screenshot(page, "customer-edit", "fa");
     await page.getByRole("button", { name: t("fa", "common.save") }).click();
     await page.waitForURL(`**/customers/${id}`);
     await section(page, "fa", "customers.details.contact").getByText(faDigits(PHONE_E164.slice(1))).waitFor();
-    expect((await api.get<CustomerRead>(`/customers/${id}`)).phones.map((p) => p.e164)).toEqual([PHONE_E164]);
+    const edited = await api.get<CustomerRead>(`/customers/${id}`);
+    expect(edited.phones.map((p) => p.e164)).toEqual([PHONE_E164]);
+    expect(edited.birthday).toBe(BIRTHDAY_PICKED_ISO);
 
     // Move on the ladder: disqualifying needs a reason, which the dialog asks for.
     await page.getByRole("button", { name: t("fa", "customers.move.open") }).click();
@@ -130,7 +140,8 @@ describe("a customer in Persian", () => {
     await page.reload();
     await page.getByRole("button", { name: t("en", "customers.move.open") }).waitFor();
     expect(await documentDirection(page)).toEqual({ lang: "en", dir: "ltr" });
-    const englishBirthday = section(page, "en", "customers.details.contact").locator(`time[datetime="${BIRTHDAY_ISO}"]`);
+    const englishBirthday = section(page, "en", "customers.details.contact")
+      .locator(`time[datetime="${BIRTHDAY_PICKED_ISO}"]`);
     await expect.poll(() => englishBirthday.textContent()).toContain("1991");
     await section(page, "en", "customers.history.title").getByText(t("en", "customers.history.move", {
       from: t("en", "stages.suspect"), to: t("en", "stages.disqualified"),
@@ -138,7 +149,7 @@ describe("a customer in Persian", () => {
     await screenshot(page, "customer-page", "en");
     await page.getByRole("link", { name: t("en", "common.edit") }).click();
     await field(page, t("en", "customers.form.birthday")).waitFor();
-    expect(await field(page, t("en", "customers.form.birthday")).inputValue()).toBe("1991/09/22");
+    expect(await field(page, t("en", "customers.form.birthday")).inputValue()).toBe("1991/09/06");
     await screenshot(page, "customer-edit", "en");
     await page.goto("/customers");
     await page.getByRole("table", { name: t("en", "customers.list.table") })
