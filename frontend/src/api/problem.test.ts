@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ApiError, fieldErrors, fieldPath, parseProblem, problemKind, unplacedErrors } from "./problem";
+import { ApiError, existingCustomers, fieldErrors, fieldPath, parseProblem, problemKind, unplacedErrors } from "./problem";
 
 describe("parseProblem", () => {
   it("reads a validation problem with its field errors", () => {
@@ -32,6 +32,20 @@ describe("parseProblem", () => {
     });
     expect(problem?.existing_ids).toEqual(["0190a0b0-0000-7000-8000-000000000001"]);
     expect(new ApiError(409, problem).kind).toBe("duplicate-customer");
+  });
+
+  it("names the customers a duplicate-customer problem points to, without asking for them", () => {
+    const id = "0190a0b0-0000-7000-8000-000000000001";
+    const problem = parseProblem(409, {
+      type: "https://peyvand.dev/problems/duplicate-customer",
+      title: "Likely duplicate customer",
+      status: 409,
+      existing_ids: [id],
+      existing: [{ id, display_name: "سارا احمدی" }, { id: 7 }],
+    });
+    expect(existingCustomers(problem)).toEqual([{ id, display_name: "سارا احمدی" }]);
+    // An older server sent ids only.
+    expect(existingCustomers(parseProblem(409, { existing_ids: [id] }))).toEqual([{ id, display_name: "" }]);
   });
 
   it("is null for bodies that are no problem", () => {

@@ -16,6 +16,13 @@ export interface Problem extends Pick<ProblemSchema, "type" | "title" | "status"
   errors?: FieldError[];
   /** 409 duplicate-customer: the existing customers the caller may see. */
   existing_ids?: string[];
+  /** 409 duplicate-customer: the same customers with their names. */
+  existing?: ExistingCustomer[];
+}
+
+export interface ExistingCustomer {
+  id: string;
+  display_name: string;
 }
 
 /** A failed API call: the HTTP status (0 when the network failed) and the problem the server sent. */
@@ -61,7 +68,18 @@ export function parseProblem(status: number, body: unknown): Problem | null {
   if (Array.isArray(body.existing_ids)) {
     problem.existing_ids = body.existing_ids.filter((id): id is string => typeof id === "string");
   }
+  if (Array.isArray(body.existing)) {
+    problem.existing = body.existing.filter(
+      (c): c is ExistingCustomer => isRecord(c) && typeof c.id === "string" && typeof c.display_name === "string",
+    );
+  }
   return problem;
+}
+
+/** The customers a duplicate-customer problem names; ids alone (an older server) get no name. */
+export function existingCustomers(problem: Problem | null): ExistingCustomer[] {
+  if (problem?.existing) return problem.existing;
+  return (problem?.existing_ids ?? []).map((id) => ({ id, display_name: "" }));
 }
 
 export function problemKind(problem: Problem | null): string {

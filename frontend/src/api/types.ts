@@ -6,6 +6,7 @@ type Schemas = components["schemas"];
 export type Me = Schemas["Me"];
 export type MeUpdate = Schemas["MeUpdate"];
 export type UserRead = Schemas["UserRead"];
+export type Colleague = Schemas["Colleague"];
 export type CustomerSummary = Schemas["CustomerSummary"];
 export type CustomerRead = Schemas["CustomerRead"];
 export type CustomerCreate = Schemas["CustomerCreate"];

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 
-import { ApiError, fieldErrors } from "../../api/problem";
+import { ApiError, type ExistingCustomer, existingCustomers, fieldErrors } from "../../api/problem";
 import { PageSkeleton } from "../../components/skeletons";
 import { notifyError, notifySuccess } from "../../components/notify";
 import { CustomerForm } from "./customer-form";
@@ -18,7 +18,7 @@ export function CustomerCreatePage() {
   const fields = useCustomFields();
   const create = useCreateCustomer();
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [duplicate, setDuplicate] = useState<{ ids: string[]; detail?: string } | null>(null);
+  const [duplicate, setDuplicate] = useState<{ existing: ExistingCustomer[]; detail?: string } | null>(null);
 
   if (fields.isPending) return <PageSkeleton />;
   const defs = fields.data ?? [];
@@ -36,7 +36,7 @@ export function CustomerCreatePage() {
         onError: (error) => {
           if (error instanceof ApiError && error.kind === "duplicate-customer") {
             const detail = error.problem?.detail;
-            setDuplicate({ ids: error.problem?.existing_ids ?? [], ...(detail ? { detail } : {}) });
+            setDuplicate({ existing: existingCustomers(error.problem), ...(detail ? { detail } : {}) });
             return;
           }
           setDuplicate(null);
@@ -64,7 +64,7 @@ export function CustomerCreatePage() {
           notice={
             duplicate ? (
               <DuplicateNotice
-                existingIds={duplicate.ids}
+                existing={duplicate.existing}
                 detail={duplicate.detail}
                 creating={create.isPending}
                 canCreateAnyway

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 
-import { ApiError, fieldErrors } from "../../api/problem";
+import { ApiError, type ExistingCustomer, existingCustomers, fieldErrors } from "../../api/problem";
 import type { CustomerRead, CustomFieldRead } from "../../api/types";
 import { NotFoundPage } from "../../components/status-pages";
 import { PageSkeleton } from "../../components/skeletons";
@@ -49,7 +49,7 @@ function EditForm({ initial, fields }: { initial: Base; fields: CustomFieldRead[
   const [base, setBase] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [conflict, setConflict] = useState<CustomerFormValues | null>(null);
-  const [duplicate, setDuplicate] = useState<{ ids: string[]; detail?: string } | null>(null);
+  const [duplicate, setDuplicate] = useState<{ existing: ExistingCustomer[]; detail?: string } | null>(null);
   const update = useUpdateCustomer(base.customer.id);
   const initialValues = valuesFromCustomer(base.customer, fields);
 
@@ -72,7 +72,7 @@ function EditForm({ initial, fields }: { initial: Base; fields: CustomFieldRead[
           if (error instanceof ApiError && error.status === 412) return setConflict(values);
           if (error instanceof ApiError && error.kind === "duplicate-customer") {
             const detail = error.problem?.detail;
-            return setDuplicate({ ids: error.problem?.existing_ids ?? [], ...(detail ? { detail } : {}) });
+            return setDuplicate({ existing: existingCustomers(error.problem), ...(detail ? { detail } : {}) });
           }
           if (error instanceof ApiError && error.status === 422) setErrors(fieldErrors(error.problem));
           notifyError(error);
@@ -125,7 +125,7 @@ function EditForm({ initial, fields }: { initial: Base; fields: CustomFieldRead[
           notice={
             <>
               {conflict ? <ConflictNotice onReload={reload} onOverwrite={overwrite} busy={update.isPending} /> : null}
-              {duplicate ? <DuplicateNotice existingIds={duplicate.ids} detail={duplicate.detail} /> : null}
+              {duplicate ? <DuplicateNotice existing={duplicate.existing} detail={duplicate.detail} /> : null}
             </>
           }
         />

@@ -1,7 +1,7 @@
 import { Button, Collapse, Group, MultiSelect, Select, SimpleGrid, Stack, Switch, TagsInput, TextInput } from "@mantine/core";
 import { useDebouncedCallback, useDisclosure, useMediaQuery } from "@mantine/hooks";
 import { IconAdjustmentsHorizontal, IconFilterOff, IconSearch } from "@tabler/icons-react";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { Stage, Tier } from "../../api/types";
@@ -24,7 +24,13 @@ function orUndefined<T>(values: T[]): T[] | undefined {
 export function CustomerFilterBar({ filters, onChange }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
-  const { users, canList, meId } = useUserDirectory();
+  const { users, meId } = useUserDirectory();
+  const inactive = t("customers.inactiveUser");
+  const owners = useMemo(
+    () => users.map((u) => ({ value: u.id, label: u.is_active ? u.full_name : `${u.full_name} (${inactive})` })),
+    [users, inactive],
+  );
+  const onlyMine = Boolean(meId && filters.owner_id?.length === 1 && filters.owner_id[0] === meId);
   // On a phone the filters fold away behind a button; the search stays.
   const isPhone = useMediaQuery("(max-width: 48em)") ?? false;
   const [unfolded, { toggle }] = useDisclosure(false);
@@ -91,24 +97,27 @@ export function CustomerFilterBar({ filters, onChange }: Props) {
             onChange={(values) => set("importance_tier", orUndefined(values as Tier[]))}
             clearable
           />
-          {canList ? (
+          <Stack gap={6}>
             <MultiSelect
               label={t("customers.filters.owner")}
               placeholder={filters.owner_id?.length ? undefined : t("common.all")}
-              data={users.map((user) => ({ value: user.id, label: user.full_name }))}
+              data={owners}
               value={filters.owner_id ?? []}
               onChange={(values) => set("owner_id", orUndefined(values))}
+              // Thousands of colleagues: typing narrows them, only the first matches are drawn.
+              limit={50}
               searchable
               clearable
+              nothingFoundMessage={t("customers.filters.ownerNone")}
             />
-          ) : (
             <Switch
-              mt={{ base: 0, xs: 28 }}
+              size="xs"
               label={t("customers.filters.mine")}
-              checked={Boolean(meId && filters.owner_id?.includes(meId))}
+              checked={onlyMine}
+              disabled={!meId}
               onChange={(event) => set("owner_id", event.currentTarget.checked && meId ? [meId] : undefined)}
             />
-          )}
+          </Stack>
           <TagsInput
             label={t("customers.filters.tag")}
             placeholder={t("customers.filters.tagPlaceholder")}

@@ -14,7 +14,7 @@ import {
   Textarea,
   TextInput,
 } from "@mantine/core";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type FormEvent, type ReactNode, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { unplacedErrors } from "../../api/problem";
@@ -43,7 +43,15 @@ interface Props {
 export function CustomerForm({ mode, initial, customFields, errors, submitting, onSubmit, onCancel, notice }: Props) {
   const { t } = useTranslation();
   const [values, setValues] = useState(initial);
-  const { users, canList } = useUserDirectory();
+  const { users } = useUserDirectory();
+  // Only active people can be given customers; the current owner stays listed even after leaving.
+  const owners = useMemo(
+    () =>
+      users
+        .filter((u) => u.is_active || u.id === initial.owner_id)
+        .map((u) => ({ value: u.id, label: u.is_active ? u.full_name : `${u.full_name} (${t("customers.inactiveUser")})` })),
+    [users, initial.owner_id, t],
+  );
   const set = <K extends keyof CustomerFormValues>(key: K, value: CustomerFormValues[K]) =>
     setValues((v) => ({ ...v, [key]: value }));
   const isPerson = values.kind === "person";
@@ -186,18 +194,18 @@ export function CustomerForm({ mode, initial, customFields, errors, submitting, 
               clearable
               error={errors.importance_tier}
             />
-            {canList ? (
-              <Select
-                label={t("customers.form.owner")}
-                description={mode === "create" ? t("customers.form.ownerHint") : undefined}
-                data={users.map((u) => ({ value: u.id, label: u.full_name }))}
-                value={values.owner_id}
-                onChange={(id) => set("owner_id", id)}
-                searchable
-                clearable
-                error={errors.owner_id}
-              />
-            ) : null}
+            <Select
+              label={t("customers.form.owner")}
+              description={mode === "create" ? t("customers.form.ownerHint") : undefined}
+              data={owners}
+              value={values.owner_id}
+              onChange={(id) => set("owner_id", id)}
+              limit={50}
+              searchable
+              clearable
+              nothingFoundMessage={t("customers.filters.ownerNone")}
+              error={errors.owner_id}
+            />
             <TagsInput
               label={t("customers.form.tags")}
               value={values.tags}

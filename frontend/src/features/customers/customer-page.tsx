@@ -12,7 +12,7 @@ import {
   IconTrash,
   IconUser,
 } from "@tabler/icons-react";
-import { useMemo, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 
@@ -51,11 +51,9 @@ export function CustomerPage() {
   const query = useCustomer(customerId);
   const fields = useCustomFields();
   const canWrite = useCan("customers:write");
-  const { users, meId } = useUserDirectory();
+  const { ownerName } = useUserDirectory();
   const [moving, { open: openMove, close: closeMove }] = useDisclosure();
   const remove = useDeleteCustomer(customerId);
-  const names = useMemo(() => new Map(users.map((u) => [u.id, u.full_name])), [users]);
-  const ownerName = (id: string | null) => (id === null ? "" : id === meId ? t("customers.me") : (names.get(id) ?? ""));
 
   if (query.isPending) return <PageSkeleton />;
   if (query.isError) {

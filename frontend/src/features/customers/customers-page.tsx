@@ -23,11 +23,9 @@ export function CustomersPage() {
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => filtersFromParams(params), [params]);
   const list = useCustomerList(filters);
-  const { users, meId } = useUserDirectory();
+  const { ownerName } = useUserDirectory();
 
   const customers = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
-  const names = useMemo(() => new Map(users.map((u) => [u.id, u.full_name])), [users]);
-  const ownerName = (id: string | null) => (id === null ? "" : id === meId ? t("customers.me") : (names.get(id) ?? ""));
 
   const setFilters = (next: CustomerFilters) => setParams(paramsFromFilters(next), { replace: true });
 

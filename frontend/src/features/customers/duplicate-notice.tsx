@@ -3,27 +3,17 @@ import { IconCopy } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
-import { useCustomerName } from "./queries";
+import type { ExistingCustomer } from "../../api/problem";
 
-function ExistingLink({ id }: { id: string }) {
-  const { t } = useTranslation();
-  const name = useCustomerName(id);
-  return (
-    <Anchor component={Link} to={`/customers/${id}`} target="_blank" rel="noopener">
-      {name.data ?? t("customers.duplicate.open")}
-    </Anchor>
-  );
-}
-
-/** A likely duplicate (409): links to the customers who already hold the e-mail or phone, and the
- * choice to create the new record anyway. */
+/** A likely duplicate (409): links to the customers who already hold the e-mail or phone (named by
+ * the 409 itself, nothing fetched), and the choice to create the new record anyway. */
 export function DuplicateNotice({
-  existingIds,
+  existing,
   detail,
   canCreateAnyway,
   creating,
 }: {
-  existingIds: string[];
+  existing: ExistingCustomer[];
   detail: string | undefined;
   /** Offer a submit button (inside the form) that creates the record anyway. */
   canCreateAnyway?: boolean;
@@ -33,12 +23,14 @@ export function DuplicateNotice({
   return (
     <Alert color="orange" icon={<IconCopy size={18} />} title={t("errors.kinds.duplicate-customer")} role="alert">
       <Stack gap="xs">
-        <Text size="sm">{existingIds.length ? t("customers.duplicate.intro") : (detail ?? t("customers.duplicate.hidden"))}</Text>
-        {existingIds.length ? (
+        <Text size="sm">{existing.length ? t("customers.duplicate.intro") : (detail ?? t("customers.duplicate.hidden"))}</Text>
+        {existing.length ? (
           <List size="sm">
-            {existingIds.map((id) => (
-              <List.Item key={id}>
-                <ExistingLink id={id} />
+            {existing.map((c) => (
+              <List.Item key={c.id}>
+                <Anchor component={Link} to={`/customers/${c.id}`} target="_blank" rel="noopener">
+                  {c.display_name || t("customers.duplicate.open")}
+                </Anchor>
               </List.Item>
             ))}
           </List>

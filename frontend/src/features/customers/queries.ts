@@ -17,11 +17,11 @@ import type {
   CustomerListQuery,
   CustomerRead,
   CustomerUpdate,
+  Colleague,
   Stage,
-  UserRead,
 } from "../../api/types";
 import type { components } from "../../api/schema";
-import { useEffect } from "react";
+import { useCallback, useEffect, useMemo } from "react";
 import { pollInterval } from "./import-status";
 
 export type CustomerFilters = Pick<
@@ -133,24 +133,44 @@ export function useCustomFields() {
   });
 }
 
-/** People customers can belong to. Only callers who may list users get the whole directory; others
- * know themselves (the API has no smaller directory for them). */
+const DIRECTORY_PAGE = 200;
+// A safety stop, far above any real sales floor (the 1M-customer bench has 10,000 users).
+const DIRECTORY_MAX_PAGES = 100;
+
+/** Everyone's name and team, active or not (old customers keep owners who left), in one cached
+ * query: the pages are walked here once, so naming the owners of a list costs no request per row. */
+export const directoryQuery = queryOptions({
+  queryKey: customerKeys.users,
+  queryFn: async ({ signal }) => {
+    const everyone: Colleague[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < DIRECTORY_MAX_PAGES; page++) {
+      const query: { limit: number; sort: string; cursor?: string } = { limit: DIRECTORY_PAGE, sort: "full_name" };
+      if (cursor) query.cursor = cursor;
+      const found = await call(api.GET("/api/v1/users/directory", { params: { query }, signal }));
+      everyone.push(...found.items);
+      cursor = found.next_cursor ?? null;
+      if (!cursor) break;
+    }
+    return everyone;
+  },
+  staleTime: 10 * 60_000,
+});
+
+/** People customers can belong to, for every role (the directory needs no users:read): the list,
+ * the caller's id and a function naming an owner or actor by id ("" while unknown). */
 export function useUserDirectory() {
   const me = useMe();
-  const canList = me.data?.scopes.includes("users:read") ?? false;
-  const users = useQuery({
-    queryKey: customerKeys.users,
-    queryFn: () => call(api.GET("/api/v1/users", { params: { query: { is_active: true, limit: 200, sort: "full_name" } } })),
-    enabled: canList,
-    staleTime: 5 * 60_000,
-    select: (page) => page.items,
-  });
-  const list: Pick<UserRead, "id" | "full_name">[] = canList
-    ? (users.data ?? [])
-    : me.data
-      ? [{ id: me.data.id, full_name: me.data.full_name }]
-      : [];
-  return { users: list, canList, meId: me.data?.id ?? null };
+  const directory = useQuery(directoryQuery);
+  const meId = me.data?.id ?? null;
+  const meName = me.data?.full_name ?? "";
+  const users = useMemo(() => directory.data ?? [], [directory.data]);
+  const byId = useMemo(() => new Map(users.map((u) => [u.id, u])), [users]);
+  const ownerName = useCallback(
+    (id: string | null) => (id === null ? "" : (byId.get(id)?.full_name ?? (id === meId ? meName : ""))),
+    [byId, meId, meName],
+  );
+  return { users, byId, ownerName, meId, loading: directory.isPending };
 }
 
 function tagged(data: CustomerRead, response: Response): Tagged<CustomerRead> {
