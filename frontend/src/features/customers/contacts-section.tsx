@@ -49,9 +49,9 @@ function PersonPicker({ onPick, label }: { onPick: (person: CustomerSummary) => 
             <Combobox.Option key={p.id} value={p.id}>
               {p.display_name}
               {p.primary_email ? (
-                <Text span size="xs" c="dimmed" className="ltr">
+                <Text span size="xs" c="dimmed">
                   {" "}
-                  {p.primary_email}
+                  <bdi dir="ltr">{p.primary_email}</bdi>
                 </Text>
               ) : null}
             </Combobox.Option>

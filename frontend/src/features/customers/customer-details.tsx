@@ -33,7 +33,7 @@ export function ContactDetails({ customer }: { customer: CustomerRead }) {
         {customer.emails.length
           ? customer.emails.map((e) => (
               <Group key={e.email} gap={6}>
-                <Anchor href={`mailto:${e.email}`} className="ltr" size="sm">
+                <Anchor href={`mailto:${e.email}`} dir="ltr" className="ltr" size="sm">
                   {e.email}
                 </Anchor>
                 {e.label ? <Text size="xs" c="dimmed">{e.label}</Text> : null}
@@ -46,7 +46,7 @@ export function ContactDetails({ customer }: { customer: CustomerRead }) {
         {customer.phones.length
           ? customer.phones.map((p) => (
               <Group key={p.e164} gap={6}>
-                <Anchor href={`tel:${p.e164}`} className="ltr" size="sm">
+                <Anchor href={`tel:${p.e164}`} dir="ltr" className="ltr" size="sm">
                   {format.digits(p.e164)}
                 </Anchor>
                 {p.label ? <Text size="xs" c="dimmed">{p.label}</Text> : null}
@@ -116,7 +116,7 @@ export function RelationshipDetails({ customer, ownerName }: { customer: Custome
           ? [customer.source_channel, customer.source_ref].filter(Boolean).join(" · ")
           : null}
         {utm.length ? (
-          <Text size="xs" c="dimmed" className="ltr">
+          <Text size="xs" c="dimmed" className="ltr" dir="ltr">
             {utm.map(([k, v]) => `utm_${k}=${String(v)}`).join(" ")}
           </Text>
         ) : null}

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Group, Table, Text, useDirection } from "@mantine/core";
 import { IconBuilding, IconStar, IconUser } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -15,6 +15,9 @@ interface Props {
 export function CustomerTable({ customers, ownerName }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
+  // E-mails and phones are left-to-right blocks (the "+" stays left, a long e-mail is cut at its end)
+  // that still line up with the column's heading.
+  const pageStart = useDirection().dir === "rtl" ? "right" : "left";
   return (
     <Table.ScrollContainer minWidth={360}>
       <Table striped highlightOnHover verticalSpacing="xs" aria-label={t("customers.list.table")}>
@@ -59,11 +62,11 @@ export function CustomerTable({ customers, ownerName }: Props) {
                 {customer.importance_tier ? t(`tiers.${customer.importance_tier}`) : ""}
               </Table.Td>
               <Table.Td visibleFrom="sm">
-                <Text size="sm" className="ltr" truncate maw={260}>
+                <Text size="sm" dir="ltr" ta={pageStart} truncate maw={260}>
                   {customer.primary_email ?? ""}
                 </Text>
                 {customer.primary_phone ? (
-                  <Text size="xs" c="dimmed" className="ltr">
+                  <Text size="xs" c="dimmed" dir="ltr" ta={pageStart}>
                     {format.digits(customer.primary_phone)}
                   </Text>
                 ) : null}

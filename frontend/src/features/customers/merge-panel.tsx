@@ -11,6 +11,7 @@ import type { Tagged } from "../../api/client";
 import { ApiError } from "../../api/problem";
 import type { CustomerRead } from "../../api/types";
 import { notifyError, notifySuccess } from "../../components/notify";
+import { ltrText } from "../../lib/bidi";
 import { useFormat } from "../../lib/use-format";
 import { ConflictNotice } from "./conflict-notice";
 import { mergePreview, movesAnything } from "./merge-preview";
@@ -25,6 +26,7 @@ interface Props {
 
 export function MergePanel({ current, otherId, onDone }: Props) {
   const { t } = useTranslation();
+  const format = useFormat();
   const other = useCustomer(otherId);
   const [keep, setKeep] = useState<"current" | "other">("current");
 
@@ -64,7 +66,11 @@ export function MergePanel({ current, otherId, onDone }: Props) {
                     <StageBadge stage={c.stage} />
                   </Group>
                 }
-                description={c.primary_email ?? c.primary_phone ?? undefined}
+                description={
+                  c.primary_email || c.primary_phone ? (
+                    <bdi dir="ltr">{c.primary_email ?? (c.primary_phone ? format.digits(c.primary_phone) : "")}</bdi>
+                  ) : undefined
+                }
               />
             ))}
           </Group>
@@ -99,8 +105,8 @@ function MergeSummary({
   const listFormat = new Intl.ListFormat(format.language, { style: "narrow", type: "unit" });
   const list = (values: string[]) => listFormat.format(values);
   const items: string[] = [];
-  if (p.emails.length) items.push(t("merge.moves.emails", { list: list(p.emails) }));
-  if (p.phones.length) items.push(t("merge.moves.phones", { list: list(p.phones.map(format.digits)) }));
+  if (p.emails.length) items.push(t("merge.moves.emails", { list: list(p.emails.map(ltrText)) }));
+  if (p.phones.length) items.push(t("merge.moves.phones", { list: list(p.phones.map((n) => ltrText(format.digits(n)))) }));
   if (p.addresses) items.push(t("merge.moves.addresses", { count: format.number(p.addresses) }));
   if (p.tags.length) items.push(t("merge.moves.tags", { list: list(p.tags) }));
   if (p.preferences.length) items.push(t("merge.moves.preferences", { list: list(p.preferences) }));
