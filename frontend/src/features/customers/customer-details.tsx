@@ -58,9 +58,20 @@ export function ContactDetails({ customer }: { customer: CustomerRead }) {
       {customer.addresses.length ? (
         <Field label={t("customers.details.addresses")}>
           {customer.addresses.map((a, i) => (
-            <Text key={i} size="sm">
-              {[a.line1, a.line2, a.city, a.region, a.postal_code, a.country].filter(Boolean).join(t("common.separator"))}
-            </Text>
+            <Group key={i} gap={6}>
+              <Text size="sm">
+                {[a.line1, a.line2, a.city, a.region].filter(Boolean).join(t("common.separator"))}
+                {a.postal_code ? (
+                  <>
+                    {t("common.separator")}
+                    <bdi dir="ltr">{format.digits(a.postal_code)}</bdi>
+                  </>
+                ) : null}
+                {a.country ? `${t("common.separator")}${a.country}` : ""}
+              </Text>
+              {a.label ? <Text size="xs" c="dimmed">{a.label}</Text> : null}
+              {a.is_primary && customer.addresses.length > 1 ? <Badge size="xs" variant="light">{t("common.primary")}</Badge> : null}
+            </Group>
           ))}
         </Field>
       ) : null}

@@ -20,6 +20,7 @@ import { useTranslation } from "react-i18next";
 import { unplacedErrors } from "../../api/problem";
 import type { CustomFieldRead } from "../../api/types";
 import { DateInput } from "../../components/date-input";
+import { AddressRows } from "./address-rows";
 import { ConsentInputs } from "./consent-inputs";
 import { EmailRows, PhoneRows } from "./contact-rows";
 import { CustomFieldInputs } from "./custom-field-inputs";
@@ -148,6 +149,7 @@ export function CustomerForm({ mode, initial, customFields, errors, submitting, 
           <Stack gap="md">
             <EmailRows rows={values.emails} onChange={(rows) => set("emails", rows)} errors={errors} />
             <PhoneRows rows={values.phones} onChange={(rows) => set("phones", rows)} errors={errors} />
+            <AddressRows rows={values.addresses} onChange={(rows) => set("addresses", rows)} errors={errors} />
             <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
               <Select
                 label={t("customers.form.preferredChannel")}

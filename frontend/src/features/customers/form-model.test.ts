@@ -91,9 +91,56 @@ describe("the update body", () => {
   });
 });
 
+describe("addresses", () => {
+  const SHOP = {
+    label: "shop", line1: "No. 12, Valiasr St", line2: null, city: "Tehran", region: null, postal_code: "1511734311",
+    country: "IR", is_primary: true,
+  };
+
+  it("are sent on create without empty rows, country in capitals, postal code in Latin digits", () => {
+    const values = { ...emptyValues(), first_name: "Sara" };
+    values.addresses = [
+      { label: " home ", line1: " Pasdaran 5 ", line2: "", city: "Tehran", region: "", postal_code: "۱۶۶۶۶۱۳۱۱۱", country: "ir", is_primary: true },
+      { label: "", line1: "", line2: "", city: "", region: "", postal_code: "", country: "", is_primary: false },
+    ];
+    expect(createBody(values, FIELDS).addresses).toEqual([
+      { label: "home", line1: "Pasdaran 5", line2: null, city: "Tehran", region: null, postal_code: "1666613111", country: "IR", is_primary: true },
+    ]);
+  });
+
+  it("send a started row without its first line, so the API can say what is missing", () => {
+    const values = { ...emptyValues(), first_name: "Sara" };
+    values.addresses = [{ label: "", line1: "", line2: "", city: "Shiraz", region: "", postal_code: "", country: "", is_primary: true }];
+    expect(createBody(values, FIELDS).addresses).toEqual([
+      { label: null, line1: "", line2: null, city: "Shiraz", region: null, postal_code: null, country: null, is_primary: true },
+    ]);
+  });
+
+  it("are left out of an update that did not touch them, and replaced whole when one changed", () => {
+    const initial = valuesFromCustomer(customer({ addresses: [SHOP] }), FIELDS);
+    expect(initial.addresses).toEqual([{ ...SHOP, line2: "", region: "" }]);
+    expect(updateBody(initial, initial, FIELDS)).toEqual({});
+    const values = {
+      ...initial,
+      addresses: [{ ...initial.addresses[0]!, is_primary: false }, { ...initial.addresses[0]!, line1: "Enghelab 3", is_primary: true }],
+    };
+    expect(updateBody(values, initial, FIELDS)).toEqual({
+      addresses: [{ ...SHOP, is_primary: false }, { ...SHOP, line1: "Enghelab 3", is_primary: true }],
+    });
+  });
+
+  it("are all removed with an empty list", () => {
+    const initial = valuesFromCustomer(customer({ addresses: [SHOP] }), FIELDS);
+    expect(updateBody({ ...initial, addresses: [] }, initial, FIELDS)).toEqual({ addresses: [] });
+  });
+});
+
 describe("form paths", () => {
   it("knows which API errors sit beside a field", () => {
     expect(isFormPath("phones.0.number")).toBe(true);
+    expect(isFormPath("addresses.1.line1")).toBe(true);
+    expect(isFormPath("addresses.0.country")).toBe(true);
+    expect(isFormPath("addresses.0.street")).toBe(false);
     expect(isFormPath("custom_fields.shoe_size")).toBe(true);
     expect(isFormPath("display_name")).toBe(true);
     expect(isFormPath("utm.source")).toBe(false);

@@ -1,7 +1,7 @@
 // The customer form's values and how they become API bodies: a create sends what was filled in, an
 // edit sends only what changed (lists are replaced whole, consent only for channels whose answer changed).
 import type { CustomerCreate, CustomerRead, CustomerUpdate, CustomFieldRead, Kind } from "../../api/types";
-import { normalizeNumber, parseNumber } from "../../lib/digits";
+import { normalizeNumber, parseNumber, toLatinDigits } from "../../lib/digits";
 import { CHANNELS, type Channel } from "./ladder";
 
 export interface EmailRow {
@@ -14,6 +14,24 @@ export interface PhoneRow {
   number: string;
   label: string;
   is_primary: boolean;
+}
+
+export interface AddressRow {
+  label: string;
+  line1: string;
+  line2: string;
+  city: string;
+  region: string;
+  postal_code: string;
+  /** ISO 3166-1 alpha-2 ("IR"). */
+  country: string;
+  is_primary: boolean;
+}
+
+export const ADDRESS_PARTS = ["label", "line1", "line2", "city", "region", "postal_code", "country"] as const;
+
+export function emptyAddress(isPrimary: boolean): AddressRow {
+  return { label: "", line1: "", line2: "", city: "", region: "", postal_code: "", country: "", is_primary: isPrimary };
 }
 
 /** A channel's consent as the form holds it: unknown (never asked), granted or withdrawn. */
@@ -34,6 +52,7 @@ export interface CustomerFormValues {
   preferred_channel: "" | Channel;
   emails: EmailRow[];
   phones: PhoneRow[];
+  addresses: AddressRow[];
   tags: string[];
   preferences: string[];
   importance_tier: "" | "A" | "B" | "C";
@@ -66,6 +85,7 @@ export function emptyValues(kind: Kind = "person"): CustomerFormValues {
     preferred_channel: "",
     emails: [{ email: "", label: "", is_primary: true }],
     phones: [{ number: "", label: "", is_primary: true }],
+    addresses: [],
     tags: [],
     preferences: [],
     importance_tier: "",
@@ -117,6 +137,16 @@ export function valuesFromCustomer(c: CustomerRead, fields: CustomFieldRead[]): 
     preferred_channel: pick(c.preferred_channel, CHANNELS),
     emails: c.emails.map((e) => ({ email: e.email, label: e.label ?? "", is_primary: e.is_primary })),
     phones: c.phones.map((p) => ({ number: p.raw || p.e164, label: p.label ?? "", is_primary: p.is_primary })),
+    addresses: c.addresses.map((a) => ({
+      label: a.label ?? "",
+      line1: a.line1,
+      line2: a.line2 ?? "",
+      city: a.city ?? "",
+      region: a.region ?? "",
+      postal_code: a.postal_code ?? "",
+      country: a.country ?? "",
+      is_primary: a.is_primary,
+    })),
     tags: [...c.tags],
     preferences: [...c.preferences],
     importance_tier: c.importance_tier ?? "",
@@ -149,6 +179,8 @@ function customForApi(field: CustomFieldRead, value: CustomValue): unknown {
 function fields(v: CustomerFormValues): CustomerUpdate {
   const emails = v.emails.filter((e) => e.email.trim() !== "");
   const phones = v.phones.filter((p) => p.number.trim() !== "");
+  // A row with anything typed is sent, so a missing first line comes back as that row's field error.
+  const addresses = v.addresses.filter((a) => ADDRESS_PARTS.some((part) => a[part].trim() !== ""));
   return {
     display_name: text(v.display_name),
     first_name: v.kind === "person" ? text(v.first_name) : null,
@@ -160,6 +192,16 @@ function fields(v: CustomerFormValues): CustomerUpdate {
     preferred_channel: v.preferred_channel || null,
     emails: emails.map((e) => ({ email: e.email.trim(), label: text(e.label), is_primary: e.is_primary })),
     phones: phones.map((p) => ({ number: p.number.trim(), label: text(p.label), is_primary: p.is_primary })),
+    addresses: addresses.map((a) => ({
+      label: text(a.label),
+      line1: a.line1.trim(),
+      line2: text(a.line2),
+      city: text(a.city),
+      region: text(a.region),
+      postal_code: text(a.postal_code) === null ? null : toLatinDigits(a.postal_code.trim()),
+      country: text(a.country)?.toUpperCase() ?? null,
+      is_primary: a.is_primary,
+    })),
     tags: v.tags,
     preferences: v.preferences.map((p) => p.trim()).filter(Boolean),
     importance_tier: v.importance_tier || null,
@@ -236,12 +278,13 @@ export function updateBody(v: CustomerFormValues, initial: CustomerFormValues, f
 export function isFormPath(path: string): boolean {
   return (
     /^(emails|phones)\.\d+\.(email|number|label)$/.test(path) ||
+    /^addresses\.\d+\.(label|line1|line2|city|region|postal_code|country)$/.test(path) ||
     /^custom_fields\.[a-z][a-z0-9_]*$/.test(path) ||
     /^consent(\.|$)/.test(path) ||
     [
       "display_name", "first_name", "last_name", "organization_name", "job_title", "birthday", "language",
       "preferred_channel", "tags", "preferences", "importance_tier", "owner_id", "source_channel", "source_ref",
-      "desired_outcome", "target_value", "target_currency", "strategy_override", "emails", "phones", "custom_fields",
+      "desired_outcome", "target_value", "target_currency", "strategy_override", "emails", "phones", "addresses", "custom_fields",
     ].includes(path)
   );
 }
