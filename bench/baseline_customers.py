@@ -95,11 +95,6 @@ DUPLICATES_SELECT = (
     'customer.id = ANY (array((SELECT customer_phone.customer_id \nFROM customer_phone \nWHERE '
     'customer_phone.e164 IN ($3::VARCHAR))))) ORDER BY customer.created_at \n LIMIT $1::INTEGER'
 )
-USER_SQL = (
-    'SELECT "user".email, "user".full_name, "user".password_hash, "user".role, "user".team_id, "user".language, '
-    '"user".calendar, "user".is_active, "user".failed_logins, "user".locked_until, "user".last_login_at, '
-    '"user".id, "user".created_at, "user".updated_at, "user".version \nFROM "user" \nWHERE "user".id = $1::UUID'
-)
 
 _WRITE_SKIP = frozenset({"id", "created_at", "updated_at", "version", "search_text", "search_vector"})
 SCALAR_FIELDS = ("first_name", "last_name", "organization_name", "job_title", "language", "preferred_channel",
@@ -335,9 +330,7 @@ def register(app: FastAPI) -> None:
                                            phones[0]["e164"] if phones else "")
                     if dup:
                         raise Problem(409, "Likely duplicate customer")
-                owner = await conn.fetchrow(USER_SQL, p["user_id"])
-                if owner is None or not owner["is_active"]:
-                    raise Problem(422, "Invalid request")
+                owner = {"id": p["user_id"], "team_id": p["team_id"]}  # the caller, as the API takes it
                 cid, now, stage_at = new_id(), datetime.now(UTC), datetime.now(UTC)
                 c: Any = SimpleNamespace(
                     kind=data.get("kind", "person"), **{k: data.get(k) for k in SCALAR_FIELDS}, tags=tags,

@@ -116,7 +116,12 @@ def refresh_search(c: Customer) -> None:
 async def owner_and_team(session: AsyncSession, principal: Principal, owner_id: uuid.UUID | None,
                           team_id: uuid.UUID | None) -> tuple[uuid.UUID, uuid.UUID | None]:
     """Who may own the record: anyone for admins, their team subtree for managers, else only the caller."""
-    owner = await session.get(User, owner_id) if owner_id else await session.get(User, principal.user_id)
+    if owner_id is None or owner_id == principal.user_id:
+        # The caller: active with this team, as the token lookup just checked; no second query.
+        if team_id is not None and principal.visibility is not Visibility.all and team_id not in principal.team_ids:
+            raise _field_error(["team_id"], "outside your teams")
+        return principal.user_id, team_id if team_id is not None else principal.team_id
+    owner = await session.get(User, owner_id)
     if owner is None or not owner.is_active:
         raise _field_error(["owner_id"], "no such active user")
     level = principal.visibility
@@ -149,7 +154,7 @@ async def duplicates_of(session: AsyncSession, principal: Principal, emails: lis
     seen = dict((await session.execute(
         repository.visible_customers(principal).with_only_columns(Customer.id, Customer.display_name)
         .where(Customer.id.in_(ids))
-    )).tuples().all())
+    )).all())
     return {i: seen[i] for i in ids if i in seen}, len(seen) < len(ids)
 
 
