@@ -1,6 +1,7 @@
 // Dates shown in the viewer's calendar. The API sends instants as RFC 3339 UTC and dates as ISO
 // YYYY-MM-DD; both are shown through Intl with the calendar as a Unicode extension.
 import type { Language } from "./digits";
+import { dateTimeFormat } from "./intl-cache";
 
 export type CalendarName = "gregorian" | "jalali" | "hijri";
 
@@ -35,7 +36,7 @@ type Style = "short" | "medium" | "long";
 export function formatDate(iso: string, language: Language, calendar: CalendarName, style: Style = "medium"): string {
   const date = parseIsoDate(iso);
   if (!date) return iso;
-  return new Intl.DateTimeFormat(intlLocale(language, calendar), { dateStyle: style, timeZone: "UTC" }).format(date);
+  return dateTimeFormat(intlLocale(language, calendar), { dateStyle: style, timeZone: "UTC" }).format(date);
 }
 
 /** An instant in the viewer's time zone. */
@@ -47,7 +48,7 @@ export function formatDateTime(
 ): string {
   const date = new Date(instant);
   if (Number.isNaN(date.getTime())) return instant;
-  return new Intl.DateTimeFormat(intlLocale(language, calendar), {
+  return dateTimeFormat(intlLocale(language, calendar), {
     dateStyle: "medium",
     timeStyle: "short",
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
@@ -58,5 +59,5 @@ export function formatDateTime(
 export function formatInstantDate(instant: string, language: Language, calendar: CalendarName): string {
   const date = new Date(instant);
   if (Number.isNaN(date.getTime())) return instant;
-  return new Intl.DateTimeFormat(intlLocale(language, calendar), { dateStyle: "medium" }).format(date);
+  return dateTimeFormat(intlLocale(language, calendar), { dateStyle: "medium" }).format(date);
 }

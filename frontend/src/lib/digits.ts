@@ -1,4 +1,5 @@
 // Digits as people type and read them: Persian (۰–۹) and Arabic-Indic (٠–٩) in, the viewer's digits out.
+import { numberFormat } from "./intl-cache";
 
 const PERSIAN = "۰۱۲۳۴۵۶۷۸۹";
 const ARABIC = "٠١٢٣٤٥٦٧٨٩";
@@ -43,7 +44,7 @@ export function numberLocale(language: Language): string {
 /** A number or exact decimal string ("1250000.00") grouped in the viewer's digits. Decimal strings are
  * formatted exactly, never through a float. */
 export function formatNumber(value: number | string, language: Language, maximumFractionDigits = 2): string {
-  const format = new Intl.NumberFormat(numberLocale(language), { maximumFractionDigits });
+  const format = numberFormat(numberLocale(language), { maximumFractionDigits });
   if (typeof value === "number") return format.format(value);
   const text = normalizeNumber(value);
   if (!/^[-+]?\d+(\.\d+)?$/.test(text)) return localizeDigits(value, language);
