@@ -8,8 +8,9 @@ import type { Stage, Tier } from "../../api/types";
 import { useFormat } from "../../lib/use-format";
 import { STAGES, TIERS } from "./ladder";
 import { isFiltered, SORTS } from "./list-filters";
+import { alreadyFiltered, ownerOptions } from "./owner-options";
 import type { CustomerFilters } from "./queries";
-import { useUserDirectory } from "./queries";
+import { usePrefetchCustomerList, useUserDirectory } from "./queries";
 
 interface Props {
   filters: CustomerFilters;
@@ -26,9 +27,10 @@ export function CustomerFilterBar({ filters, onChange }: Props) {
   const format = useFormat();
   const { users, meId } = useUserDirectory();
   const inactive = t("customers.inactiveUser");
+  const [ownerSearch, setOwnerSearch] = useState("");
   const owners = useMemo(
-    () => users.map((u) => ({ value: u.id, label: u.is_active ? u.full_name : `${u.full_name} (${inactive})` })),
-    [users, inactive],
+    () => ownerOptions(users, ownerSearch, filters.owner_id ?? [], inactive),
+    [users, ownerSearch, filters.owner_id, inactive],
   );
   const onlyMine = Boolean(meId && filters.owner_id?.length === 1 && filters.owner_id[0] === meId);
   // On a phone the filters fold away behind a button; the search stays.
@@ -36,10 +38,12 @@ export function CustomerFilterBar({ filters, onChange }: Props) {
   const [unfolded, { toggle }] = useDisclosure(false);
   const active = Object.keys(filters).filter((key) => key !== "q" && key !== "sort").length;
   const [q, setQ] = useState(filters.q ?? "");
+  const prefetch = usePrefetchCustomerList();
   const pushQ = useDebouncedCallback((value: string) => {
     const next = { ...filters };
     if (value.trim()) next.q = value.trim();
     else delete next.q;
+    prefetch(next);
     onChange(next);
   }, 300);
 
@@ -104,8 +108,9 @@ export function CustomerFilterBar({ filters, onChange }: Props) {
               data={owners}
               value={filters.owner_id ?? []}
               onChange={(values) => set("owner_id", orUndefined(values))}
-              // Thousands of colleagues: typing narrows them, only the first matches are drawn.
-              limit={50}
+              searchValue={ownerSearch}
+              onSearchChange={setOwnerSearch}
+              filter={alreadyFiltered}
               searchable
               clearable
               nothingFoundMessage={t("customers.filters.ownerNone")}

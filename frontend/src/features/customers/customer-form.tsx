@@ -26,6 +26,7 @@ import { EmailRows, PhoneRows } from "./contact-rows";
 import { CustomFieldInputs } from "./custom-field-inputs";
 import { type CustomerFormValues, isFormPath } from "./form-model";
 import { CHANNELS, STRATEGIES, TIERS } from "./ladder";
+import { alreadyFiltered, ownerLabel, ownerOptions } from "./owner-options";
 import { useUserDirectory } from "./queries";
 
 interface Props {
@@ -45,14 +46,17 @@ export function CustomerForm({ mode, initial, customFields, errors, submitting, 
   const { t } = useTranslation();
   const [values, setValues] = useState(initial);
   const { users } = useUserDirectory();
+  const [ownerSearch, setOwnerSearch] = useState("");
+  const ownerId = values.owner_id;
   // Only active people can be given customers; the current owner stays listed even after leaving.
-  const owners = useMemo(
-    () =>
-      users
-        .filter((u) => u.is_active || u.id === initial.owner_id)
-        .map((u) => ({ value: u.id, label: u.is_active ? u.full_name : `${u.full_name} (${t("customers.inactiveUser")})` })),
-    [users, initial.owner_id, t],
-  );
+  // Once someone is picked the box shows their name: all the choices come back until it is edited.
+  const owners = useMemo(() => {
+    const inactive = t("customers.inactiveUser");
+    const picked = users.find((u) => u.id === ownerId);
+    const search = picked && ownerLabel(picked, inactive) === ownerSearch ? "" : ownerSearch;
+    const keep = [ownerId, initial.owner_id].filter((id): id is string => id !== null);
+    return ownerOptions(users, search, keep, inactive, (u) => u.is_active);
+  }, [users, ownerSearch, ownerId, initial.owner_id, t]);
   const set = <K extends keyof CustomerFormValues>(key: K, value: CustomerFormValues[K]) =>
     setValues((v) => ({ ...v, [key]: value }));
   const isPerson = values.kind === "person";
@@ -202,7 +206,9 @@ export function CustomerForm({ mode, initial, customFields, errors, submitting, 
               data={owners}
               value={values.owner_id}
               onChange={(id) => set("owner_id", id)}
-              limit={50}
+              searchValue={ownerSearch}
+              onSearchChange={setOwnerSearch}
+              filter={alreadyFiltered}
               searchable
               clearable
               nothingFoundMessage={t("customers.filters.ownerNone")}
