@@ -1,0 +1,165 @@
+// How fast the customer list answers on a big database, as a person sees it in Chromium: from navigating
+// to /customers until the first rows are on screen, and from the last keystroke of a search until its
+// results have replaced the rows (the list's 300 ms debounce included). Not a test: no pass or fail, it
+// prints medians, maxima and where the time went (API vs the rest), in English and in Persian.
+//
+// Plain .mjs on purpose: `npm run test:e2e` runs only e2e/**/*.e2e.ts and type-checks only .ts files,
+// so this never joins the browser suite. Run it against a server that already has the data:
+//
+//   cd frontend && npm run build
+//   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/peyvand_bench REDIS_URL=redis://127.0.0.1:6379/13 \
+//     PEYVAND_PORT=8760 ../.venv/bin/peyvand api &
+//   PERF_BASE_URL=http://127.0.0.1:8760 PERF_EMAIL=admin@bench.example.com \
+//     PERF_PASSWORD=bench-admin-password-1234 node e2e/perf/customer-list-1m.mjs
+//
+// Nothing is written to the database beyond the login. The Persian runs rewrite the /me answer in the
+// browser (language fa, Jalali) instead of changing the user's saved language.
+import { chromium } from "playwright-core";
+
+const BASE = process.env.PERF_BASE_URL ?? "http://127.0.0.1:8760";
+const EMAIL = process.env.PERF_EMAIL ?? "admin@bench.example.com";
+const PASSWORD = process.env.PERF_PASSWORD ?? "bench-admin-password-1234";
+const RUNS = Number(process.env.PERF_RUNS ?? 5);
+const SEARCHES = (process.env.PERF_SEARCHES ?? "علی,sara").split(",");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const LANGS = (process.env.PERF_LANGS ?? "en,fa").split(",");
+
+// In the page before the app: note when the list's first rows appear, and when the search box was last typed in.
+function probe() {
+  performance.setResourceTimingBufferSize(2000); // the directory alone is 50 requests on the bench
+  const marks = { firstRows: null, lastInput: null };
+  window.__perf = marks;
+  const rows = () => document.querySelectorAll("table tbody tr").length > 0;
+  new MutationObserver(() => {
+    if (marks.firstRows === null && rows()) marks.firstRows = performance.now();
+  }).observe(document, { childList: true, subtree: true });
+  document.addEventListener("input", (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.type === "search") marks.lastInput = performance.now();
+  }, true);
+}
+
+async function login() {
+  const response = await fetch(`${BASE}/api/v1/auth/token`, {
+    method: "POST",
+    body: new URLSearchParams({ username: EMAIL, password: PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return (await response.json()).access_token;
+}
+
+async function openContext(browser, token, lang) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: "Asia/Tehran" });
+  await context.addInitScript(([t, l]) => {
+    sessionStorage.setItem("peyvand.access_token", t);
+    localStorage.setItem("peyvand.preferences", JSON.stringify({ language: l, calendar: l === "fa" ? "jalali" : "gregorian" }));
+  }, [token, lang]);
+  await context.addInitScript(probe);
+  if (lang === "fa") {
+    await context.route("**/api/v1/me", async (route) => {
+      const response = await route.fetch();
+      const me = await response.json();
+      await route.fulfill({ response, json: { ...me, language: "fa", calendar: "jalali" } });
+    });
+  }
+  return context;
+}
+
+/** The API calls of the page so far: path (and query), start and end in ms since navigation. */
+async function apiTimings(page) {
+  return page.evaluate(() =>
+    performance.getEntriesByType("resource")
+      .filter((e) => new URL(e.name).pathname.startsWith("/api/"))
+      .map((e) => {
+        const url = new URL(e.name);
+        return { path: url.pathname + url.search, start: e.startTime, end: e.responseEnd };
+      }),
+  );
+}
+
+async function firstPage(browser, token, lang) {
+  const context = await openContext(browser, token, lang);
+  const page = await context.newPage();
+  await page.goto(`${BASE}/customers`);
+  await page.waitForFunction(() => window.__perf.firstRows !== null, null, { timeout: 30_000 });
+  const shown = await page.evaluate(() => window.__perf.firstRows);
+  const calls = await apiTimings(page);
+  const list = calls.find((c) => c.path.startsWith("/api/v1/customers?"));
+  await context.close();
+  return { total: shown, listStart: list?.start ?? NaN, listEnd: list?.end ?? NaN, calls };
+}
+
+async function search(page, text) {
+  const box = page.locator('input[type="search"]').first();
+  await box.fill("");
+  await page.waitForTimeout(600); // the cleared box settles (its own debounced request) before the timed typing
+  await page.waitForFunction(() => document.querySelector("[aria-busy]")?.getAttribute("aria-busy") === "false");
+  const firstBefore = await page.evaluate(() => document.querySelector("table tbody tr a")?.getAttribute("href") ?? "");
+  await box.pressSequentially(text, { delay: 60 });
+  await page.waitForFunction(
+    ([expected, previous]) => {
+      const busy = document.querySelector("[aria-busy]");
+      const settled = busy ? busy.getAttribute("aria-busy") === "false" : true;
+      const inUrl = new URLSearchParams(location.search).get("q") === expected;
+      const first = document.querySelector("table tbody tr a")?.getAttribute("href") ?? "";
+      const replaced = first !== previous || document.querySelector("table tbody tr") === null;
+      // The answer to this search has arrived (not an earlier list still on screen).
+      const answered = performance.getEntriesByType("resource").some((e) => {
+        const url = new URL(e.name);
+        return url.pathname === "/api/v1/customers" && url.searchParams.get("q") === expected && e.responseEnd > 0;
+      });
+      if (settled && inUrl && replaced && answered && window.__perf.done === undefined) window.__perf.done = performance.now();
+      return window.__perf.done !== undefined;
+    },
+    [text, firstBefore],
+    { timeout: 30_000, polling: "raf" },
+  );
+  const { lastInput, done } = await page.evaluate(() => window.__perf);
+  await page.evaluate(() => { delete window.__perf.done; });
+  const calls = await apiTimings(page);
+  const call = calls.filter((c) => new URLSearchParams(c.path.split("?")[1] ?? "").get("q") === text).pop();
+  return { total: done - lastInput, apiStart: call ? call.start - lastInput : NaN, api: call ? call.end - call.start : NaN, apiEnd: call ? call.end - lastInput : NaN };
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median: Math.round(median), max: Math.round(sorted[sorted.length - 1]), all: values.map(Math.round) };
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+const token = await login();
+const report = {};
+try {
+  for (const lang of LANGS) {
+    const first = [];
+    for (let i = 0; i < RUNS; i++) first.push(await firstPage(browser, token, lang));
+    const searches = Object.fromEntries(SEARCHES.map((s) => [s, []]));
+    for (let i = 0; i < RUNS; i++) {
+      const context = await openContext(browser, token, lang);
+      const page = await context.newPage();
+      await page.goto(`${BASE}/customers`);
+      await page.waitForFunction(() => window.__perf.firstRows !== null, null, { timeout: 30_000 });
+      for (const text of SEARCHES) searches[text].push(await search(page, text));
+      await context.close();
+    }
+    report[lang] = {
+      firstRows: stats(first.map((r) => r.total)),
+      firstRowsListApiEnd: stats(first.map((r) => r.listEnd)),
+      firstRowsListApi: stats(first.map((r) => r.listEnd - r.listStart)),
+      firstRowsCalls: first[first.length - 1].calls.map((c) => ({ ...c, start: Math.round(c.start), end: Math.round(c.end) })),
+      search: Object.fromEntries(
+        SEARCHES.map((s) => [s, {
+          total: stats(searches[s].map((r) => r.total)),
+          api: stats(searches[s].map((r) => r.api)),
+          apiStart: stats(searches[s].map((r) => r.apiStart)),
+          apiEnd: stats(searches[s].map((r) => r.apiEnd)),
+        }]),
+      ),
+    };
+    console.error(`${lang}: done`);
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(report, null, 2));
