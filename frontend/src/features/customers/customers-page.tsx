@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Stack, Text, Title } from "@mantine/core";
 import { IconFileImport, IconPlus } from "@tabler/icons-react";
-import { useMemo } from "react";
+import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 
@@ -27,7 +27,10 @@ export function CustomersPage() {
 
   const customers = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
 
-  const setFilters = (next: CustomerFilters) => setParams(paramsFromFilters(next), { replace: true });
+  const setFilters = useCallback(
+    (next: CustomerFilters) => setParams(paramsFromFilters(next), { replace: true }),
+    [setParams],
+  );
 
   return (
     <Stack gap="md">
