@@ -362,4 +362,7 @@ async def test_a_sales_rep_reads_colleagues_names_but_not_their_details(client, 
     second = (await client.get("/api/v1/users/directory", params={"limit": 1, "cursor": first["next_cursor"]},
                                headers=headers)).json()
     assert second["items"][0]["full_name"] >= first["items"][0]["full_name"]
+    named = (await client.get("/api/v1/users/directory", params={"id": [str(other.id), str(gone.id)]},
+                              headers=headers)).json()["items"]
+    assert sorted(c["id"] for c in named) == sorted([str(other.id), str(gone.id)])
     assert (await client.get("/api/v1/users/directory")).status_code == 401

@@ -86,12 +86,14 @@ async def user_directory(
     team_id: Annotated[list[uuid.UUID] | None, Query(description="Repeat for OR")] = None,
     is_active: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+    id: Annotated[list[uuid.UUID] | None, Query(max_length=200,
+                                               description="Only these users (repeat): name a page's owners")] = None,
     sort: Annotated[str | None, Query(description="full_name, created_at; prefix - for descending")] = None,
 ) -> Page[Colleague]:
     """Owners of the customers a sales rep sees are often in other teams; without `users:read` the rep
     can still name them and pick them as owners. No e-mails, roles or login data."""
     principal.require("me")
-    stmt = service.directory_query(service.UserFilters(team_id=team_id, is_active=is_active, q=q))
+    stmt = service.directory_query(service.UserFilters(team_id=team_id, is_active=is_active, q=q), ids=id)
     order = parse_sort(sort, {"full_name": User.full_name, "created_at": User.created_at}, User.id, "full_name")
     rows, cursor, total = await paginate(session, stmt, order, page, scalars=False)
     return Page[Colleague](items=[Colleague.model_validate(dict(r)) for r in rows], next_cursor=cursor, total=total)

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ARRAY, Select, Uuid, any_, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.service import revoke_user_sessions
@@ -52,10 +52,12 @@ def users_query(principal: Principal, f: UserFilters) -> Select[Any]:
     return stmt
 
 
-def directory_query(f: UserFilters) -> Select[Any]:
+def directory_query(f: UserFilters, ids: list[uuid.UUID] | None = None) -> Select[Any]:
     """Every user, for naming owners: any signed-in user sees names and teams (not e-mails or roles)."""
     columns: list[Any] = [User.id, User.full_name, User.team_id, User.is_active, User.created_at]
     stmt: Select[Any] = select(*columns)
+    if ids:
+        stmt = stmt.where(User.id == any_(literal(ids, ARRAY(Uuid))))
     if f.team_id:
         stmt = stmt.where(User.team_id.in_(f.team_id))
     if f.is_active is not None:

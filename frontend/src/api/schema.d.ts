@@ -6861,6 +6861,8 @@ export interface operations {
                 is_active?: boolean | null;
                 /** @description Part of the name */
                 q?: string | null;
+                /** @description Only these users (repeat): name a page's owners */
+                id?: string[] | null;
                 /** @description full_name, created_at; prefix - for descending */
                 sort?: string | null;
                 /** @description Rows per page */
