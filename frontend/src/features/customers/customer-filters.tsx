@@ -10,7 +10,7 @@ import { STAGES, TIERS } from "./ladder";
 import { isFiltered, SORTS } from "./list-filters";
 import { alreadyFiltered, ownerOptions } from "./owner-options";
 import type { CustomerFilters } from "./queries";
-import { usePrefetchCustomerList, useUserDirectory } from "./queries";
+import { useOwnerChoices, usePrefetchCustomerList } from "./queries";
 
 interface Props {
   filters: CustomerFilters;
@@ -59,13 +59,13 @@ function SearchBox({ filters, onChange }: Props) {
 export const CustomerFilterBar = memo(function CustomerFilterBar({ filters, onChange }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
-  const { users, meId } = useUserDirectory();
   const inactive = t("customers.inactiveUser");
   const [ownerSearch, setOwnerSearch] = useState("");
-  const owners = useMemo(
-    () => ownerOptions(users, ownerSearch, filters.owner_id ?? [], inactive),
-    [users, ownerSearch, filters.owner_id, inactive],
-  );
+  const [ownerOpen, setOwnerOpen] = useState(false);
+  const chosenOwners = useMemo(() => filters.owner_id ?? [], [filters.owner_id]);
+  const { users, meId } = useOwnerChoices(ownerSearch, chosenOwners, ownerOpen);
+  // The API matched the names already (it folds more spellings than the browser would).
+  const owners = useMemo(() => ownerOptions(users, "", chosenOwners, inactive), [users, chosenOwners, inactive]);
   const onlyMine = Boolean(meId && filters.owner_id?.length === 1 && filters.owner_id[0] === meId);
   // On a phone the filters fold away behind a button; the search stays.
   const isPhone = useMediaQuery("(max-width: 48em)") ?? false;
@@ -121,6 +121,7 @@ export const CustomerFilterBar = memo(function CustomerFilterBar({ filters, onCh
               onChange={(values) => set("owner_id", orUndefined(values))}
               searchValue={ownerSearch}
               onSearchChange={setOwnerSearch}
+              onDropdownOpen={() => setOwnerOpen(true)}
               filter={alreadyFiltered}
               searchable
               clearable

@@ -27,7 +27,7 @@ import { CustomFieldInputs } from "./custom-field-inputs";
 import { type CustomerFormValues, isFormPath } from "./form-model";
 import { CHANNELS, STRATEGIES, TIERS } from "./ladder";
 import { alreadyFiltered, ownerLabel, ownerOptions } from "./owner-options";
-import { useUserDirectory } from "./queries";
+import { useColleagues, useOwnerChoices } from "./queries";
 
 interface Props {
   mode: "create" | "edit";
@@ -45,18 +45,24 @@ interface Props {
 export function CustomerForm({ mode, initial, customFields, errors, submitting, onSubmit, onCancel, notice }: Props) {
   const { t } = useTranslation();
   const [values, setValues] = useState(initial);
-  const { users } = useUserDirectory();
   const [ownerSearch, setOwnerSearch] = useState("");
+  const [ownerOpen, setOwnerOpen] = useState(false);
   const ownerId = values.owner_id;
-  // Only active people can be given customers; the current owner stays listed even after leaving.
+  const keep = useMemo(
+    () => [ownerId, initial.owner_id].filter((id): id is string => id !== null),
+    [ownerId, initial.owner_id],
+  );
+  const inactive = t("customers.inactiveUser");
   // Once someone is picked the box shows their name: all the choices come back until it is edited.
-  const owners = useMemo(() => {
-    const inactive = t("customers.inactiveUser");
-    const picked = users.find((u) => u.id === ownerId);
-    const search = picked && ownerLabel(picked, inactive) === ownerSearch ? "" : ownerSearch;
-    const keep = [ownerId, initial.owner_id].filter((id): id is string => id !== null);
-    return ownerOptions(users, search, keep, inactive, (u) => u.is_active);
-  }, [users, ownerSearch, ownerId, initial.owner_id, t]);
+  const picked = useColleagues(keep).colleague(ownerId);
+  const search = picked && ownerLabel(picked, inactive) === ownerSearch ? "" : ownerSearch;
+  const { users } = useOwnerChoices(search, keep, ownerOpen);
+  // Only active people can be given customers; the current owner stays listed even after leaving.
+  // The API matched the names already.
+  const owners = useMemo(
+    () => ownerOptions(users, "", keep, inactive, (u) => u.is_active),
+    [users, keep, inactive],
+  );
   const set = <K extends keyof CustomerFormValues>(key: K, value: CustomerFormValues[K]) =>
     setValues((v) => ({ ...v, [key]: value }));
   const isPerson = values.kind === "person";
@@ -208,6 +214,7 @@ export function CustomerForm({ mode, initial, customFields, errors, submitting, 
               onChange={(id) => set("owner_id", id)}
               searchValue={ownerSearch}
               onSearchChange={setOwnerSearch}
+              onDropdownOpen={() => setOwnerOpen(true)}
               filter={alreadyFiltered}
               searchable
               clearable

@@ -25,7 +25,7 @@ import { notifySuccess } from "../../components/notify";
 import { ContactsSection } from "./contacts-section";
 import { ConsentTable, ContactDetails, CustomFieldDetails, RelationshipDetails, ValueDetails } from "./customer-details";
 import { CustomerExtraActions } from "./customer-extra-actions";
-import { useCustomer, useCustomFields, useDeleteCustomer, useUserDirectory } from "./queries";
+import { useCustomer, useCustomFields, useColleagues, useDeleteCustomer } from "./queries";
 import { StageBadge } from "./stage-badge";
 import { StageHistory } from "./stage-history";
 import { StageMoveDialog } from "./stage-move-dialog";
@@ -51,7 +51,7 @@ export function CustomerPage() {
   const query = useCustomer(customerId);
   const fields = useCustomFields();
   const canWrite = useCan("customers:write");
-  const { ownerName } = useUserDirectory();
+  const { ownerName } = useColleagues([query.data?.data.owner_id]);
   const [moving, { open: openMove, close: closeMove }] = useDisclosure();
   const remove = useDeleteCustomer(customerId);
 
@@ -180,7 +180,7 @@ export function CustomerPage() {
                 ) : undefined
               }
             >
-              <StageHistory customerId={customer.id} ownerName={ownerName} />
+              <StageHistory customerId={customer.id} />
             </Section>
             <Section title={t("customers.value.title")}>
               <ValueDetails customerId={customer.id} />

@@ -13,7 +13,7 @@ import { CustomerFilterBar } from "./customer-filters";
 import { CustomerTable } from "./customer-table";
 import { ExportButton } from "./export-button";
 import { filtersFromParams, isFiltered, paramsFromFilters } from "./list-filters";
-import { type CustomerFilters, useCustomerList, useUserDirectory } from "./queries";
+import { type CustomerFilters, useColleagues, useCustomerList } from "./queries";
 
 /** Customers, filtered and searched, a page of rows at a time over the API's keyset cursors. */
 export function CustomersPage() {
@@ -23,9 +23,10 @@ export function CustomersPage() {
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => filtersFromParams(params), [params]);
   const list = useCustomerList(filters);
-  const { ownerName } = useUserDirectory();
-
   const customers = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  // Only the owners on the pages shown are named (one small request per new page).
+  const ownerIds = useMemo(() => customers.map((c) => c.owner_id), [customers]);
+  const { ownerName } = useColleagues(ownerIds);
 
   const setFilters = useCallback(
     (next: CustomerFilters) => setParams(paramsFromFilters(next), { replace: true }),

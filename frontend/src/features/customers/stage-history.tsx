@@ -4,12 +4,14 @@ import { useTranslation } from "react-i18next";
 
 import { DateText } from "../../components/date-text";
 import { isStage } from "./ladder";
-import { useStageHistory } from "./queries";
+import { useColleagues, useStageHistory } from "./queries";
 
 /** Every move on the ladder, newest first: from → to, why, by what and when. */
-export function StageHistory({ customerId, ownerName }: { customerId: string; ownerName: (id: string | null) => string }) {
+export function StageHistory({ customerId }: { customerId: string }) {
   const { t } = useTranslation();
   const history = useStageHistory(customerId);
+  // Only the people who moved this customer are named.
+  const { ownerName } = useColleagues(history.data?.map((move) => move.actor_user_id) ?? []);
   if (history.isPending) return <Skeleton height={120} />;
   const moves = history.data ?? [];
   if (!moves.length) return <Text c="dimmed" size="sm">{t("customers.history.none")}</Text>;
