@@ -38,6 +38,7 @@ from bench.targets import (
     wait_ready,
 )
 
+POOL_PER_WORKER = 20
 DB_NAME = "peyvand_bench"
 DATA_DIR = Path(".data-bench")
 
@@ -226,11 +227,10 @@ async def _bench(args: argparse.Namespace, scenarios: list[Scenario], label: str
         print(f"  {seed.users} users, {seed.teams} teams, {seed.customers} customers in {seed.seconds} s "
               f"(customers {seed.customer_seconds} s)", flush=True)
 
-    from api.core.settings import Settings
-
-    # The baseline gets the API's connection budget per worker: pool size plus overflow.
-    pool = Settings.model_fields["db_pool_size"].default + Settings.model_fields["db_max_overflow"].default
-    api = start_api(db_url, redis_url, args.api_workers, log_dir)
+    # Both targets get the same connection budget per worker, small enough that both together stay
+    # under PostgreSQL's default max_connections (100) with room for the driver: 2 × 2 × 20 = 80.
+    pool = POOL_PER_WORKER
+    api = start_api(db_url, redis_url, args.api_workers, log_dir, pool)
     stack.callback(stop, api)
     baseline = start_baseline(plain_url(db_url), args.api_workers, pool, log_dir)
     stack.callback(stop, baseline)

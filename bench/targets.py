@@ -69,12 +69,13 @@ def _spawn(name: str, cmd: list[str], env: dict[str, str], log_dir: Path, port: 
     return Target(name, f"http://{HOST}:{port}", proc, log, ready_path, db_application)
 
 
-def start_api(database_url: str, redis_url: str, workers: int, log_dir: Path) -> Target:
+def start_api(database_url: str, redis_url: str, workers: int, log_dir: Path, pool_size: int) -> Target:
     port = free_port()
     script = Path(sys.executable).with_name("peyvand")
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "api.cli"]
     env = child_env(DATABASE_URL=database_url, REDIS_URL=redis_url, PEYVAND_ENV="development",
-                    PEYVAND_HOST=HOST, PEYVAND_PORT=str(port), PEYVAND_LOG_LEVEL="WARNING")
+                    PEYVAND_HOST=HOST, PEYVAND_PORT=str(port), PEYVAND_LOG_LEVEL="WARNING",
+                    PEYVAND_DB_POOL_SIZE=str(pool_size), PEYVAND_DB_MAX_OVERFLOW="0")
     return _spawn("api", [*cmd, "api", "--workers", str(workers)], env, log_dir, port, "/ready", "peyvand")
 
 
