@@ -215,7 +215,7 @@ export function useOwnerChoices(search: string, chosen: readonly (string | null)
   });
   const { colleague, meId } = useColleagues(chosen);
   const users = useMemo(() => {
-    const picked = chosen.map((id) => colleague(id)).filter((u): u is Colleague => u !== null);
+    const picked = [...new Set(chosen)].map((id) => colleague(id)).filter((u): u is Colleague => u !== null);
     const seen = new Set(picked.map((u) => u.id));
     return [...picked, ...(matches.data ?? []).filter((u) => !seen.has(u.id))];
   }, [chosen, colleague, matches.data]);
