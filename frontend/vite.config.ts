@@ -47,7 +47,9 @@ export default defineConfig({
           groups: [
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack)[\\/]/ },
             { name: "mantine", test: /node_modules[\\/](@mantine|@floating-ui|@tabler)[\\/]/ },
-            { name: "i18n-dates", test: /node_modules[\\/](i18next|react-i18next|react-multi-date-picker|react-date-object|react-element-popper)[\\/]/ },
+            { name: "i18n", test: /node_modules[\\/](i18next|react-i18next)[\\/]/ },
+            // Only the forms' date input needs these: a chunk of its own, loaded with the first form.
+            { name: "date-picker", test: /node_modules[\\/](react-multi-date-picker|react-date-object|react-element-popper)[\\/]/ },
           ],
         },
       },

@@ -30,7 +30,7 @@ function DirectionSync() {
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
-  const [router] = useState(createRouter);
+  const [router] = useState(() => createRouter(queryClient));
   return (
     <I18nextProvider i18n={i18n}>
       <DirectionProvider initialDirection={directionOf(getPreferences().language)} detectDirection={false}>

@@ -1,16 +1,28 @@
+import type { QueryClient } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 import { createBrowserRouter, Navigate } from "react-router";
 
+import { meQuery } from "../api/me";
+import { getToken } from "../api/session";
 import { ComingSoonPage, NotFoundPage, RouteErrorPage } from "../components/status-pages";
 import { LoginPage } from "../features/auth/login-page";
 import { RequireAuth } from "../features/auth/require-auth";
-import { SettingsPage } from "../features/auth/settings-page";
+import { PageSkeleton } from "../components/skeletons";
 import { customerRoutes } from "../features/customers/routes";
 import { NAV_ITEMS } from "./navigation";
 import { Shell } from "./shell";
 
-export function createRouter() {
+// Not needed to show the customer list: loaded when first opened.
+const SettingsPage = lazy(() => import("../features/auth/settings-page").then((m) => ({ default: m.SettingsPage })));
+
+// The loaders below only start requests and return at once: nothing to show meanwhile.
+const Starting = () => null;
+
+const signedIn = () => getToken() !== null;
+
+export function createRouter(queryClient: QueryClient) {
   return createBrowserRouter([
-    { path: "/login", element: <LoginPage />, errorElement: <RouteErrorPage /> },
+    { path: "/login", element: <LoginPage />, errorElement: <RouteErrorPage />, HydrateFallback: Starting },
     {
       path: "/",
       element: (
@@ -19,10 +31,23 @@ export function createRouter() {
         </RequireAuth>
       ),
       errorElement: <RouteErrorPage />,
+      HydrateFallback: Starting,
+      // Who I am goes out with the navigation, beside the page's own first request.
+      loader: () => {
+        if (signedIn()) void queryClient.prefetchQuery(meQuery);
+        return null;
+      },
       children: [
         { index: true, element: <Navigate to="/customers" replace /> },
-        ...customerRoutes,
-        { path: "settings", element: <SettingsPage /> },
+        ...customerRoutes(queryClient, signedIn),
+        {
+          path: "settings",
+          element: (
+            <Suspense fallback={<PageSkeleton />}>
+              <SettingsPage />
+            </Suspense>
+          ),
+        },
         ...NAV_ITEMS.filter((item) => !item.ready).map((item) => ({
           path: item.to.slice(1),
           element: <ComingSoonPage name={item.key} />,
