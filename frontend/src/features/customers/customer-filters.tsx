@@ -33,7 +33,7 @@ function SearchBox({ filters, onChange }: Props) {
     else delete next.q;
     prefetch(next);
     onChange(next);
-  }, 300);
+  }, 150);
 
   // The search changed from outside (the header's search box, Back): show it.
   useEffect(() => setQ(filters.q ?? ""), [filters.q]);
