@@ -7,7 +7,7 @@ import { Link } from "react-router";
 
 import type { CustomerSummary } from "../../api/types";
 import { useFormat } from "../../lib/use-format";
-import { StageBadge } from "./stage-badge";
+import { STAGE_COLOR } from "./ladder";
 
 interface Props {
   customers: CustomerSummary[];
@@ -24,13 +24,15 @@ interface RowProps {
   format: Format;
 }
 
-/** One customer. Memoized, and plain elements inside the cells: a search redraws 50 new rows (about
- * 200 ms with ~20 Mantine components a row on the bench machine); a next page, owner names arriving or
- * the list dimming while it loads leave the rows already shown alone. */
+/** One customer. Memoized, and plain elements only (no Mantine component per cell): a search redraws
+ * 50 new rows, which took about 200 ms with ~20 Mantine components a row on the bench machine; a next
+ * page, owner names arriving or the list dimming while it loads leave the rows already shown alone.
+ * The columns hide at the same breakpoints as the Mantine headings above them (app.css). */
 const CustomerRow = memo(function CustomerRow({ customer, owner, pageStart, t, format }: RowProps) {
+  const color = STAGE_COLOR[customer.stage];
   return (
-    <Table.Tr>
-      <Table.Td>
+    <tr className="row">
+      <td className="cell">
         <div className="row-name">
           {customer.kind === "organization" ? (
             <IconBuilding size={16} aria-label={t("kinds.organization")} />
@@ -47,14 +49,17 @@ const CustomerRow = memo(function CustomerRow({ customer, owner, pageStart, t, f
         {customer.organization_name && customer.kind === "person" ? (
           <div className="row-dim">{customer.organization_name}</div>
         ) : null}
-      </Table.Td>
-      <Table.Td>
-        <StageBadge stage={customer.stage} />
-      </Table.Td>
-      <Table.Td visibleFrom="md" className="nowrap">
-        {customer.importance_tier ? t(`tiers.${customer.importance_tier}`) : ""}
-      </Table.Td>
-      <Table.Td visibleFrom="sm">
+      </td>
+      <td className="cell">
+        <span
+          className="row-stage"
+          style={{ background: `var(--mantine-color-${color}-light)`, color: `var(--mantine-color-${color}-light-color)` }}
+        >
+          {t(`stages.${customer.stage}`)}
+        </span>
+      </td>
+      <td className="cell from-md nowrap">{customer.importance_tier ? t(`tiers.${customer.importance_tier}`) : ""}</td>
+      <td className="cell from-sm">
         <div dir="ltr" className="row-email" style={{ textAlign: pageStart }}>
           {customer.primary_email ?? ""}
         </div>
@@ -63,9 +68,9 @@ const CustomerRow = memo(function CustomerRow({ customer, owner, pageStart, t, f
             {format.digits(customer.primary_phone)}
           </div>
         ) : null}
-      </Table.Td>
-      <Table.Td visibleFrom="lg">{owner}</Table.Td>
-      <Table.Td visibleFrom="lg">
+      </td>
+      <td className="cell from-lg">{owner}</td>
+      <td className="cell from-lg">
         <div className="row-tags">
           {customer.tags.slice(0, 3).map((tag) => (
             <span key={tag} className="row-tag">
@@ -74,11 +79,9 @@ const CustomerRow = memo(function CustomerRow({ customer, owner, pageStart, t, f
           ))}
           {customer.tags.length > 3 ? <span className="row-dim">+{format.number(customer.tags.length - 3)}</span> : null}
         </div>
-      </Table.Td>
-      <Table.Td visibleFrom="md" className="nowrap">
-        {format.instantDate(customer.created_at)}
-      </Table.Td>
-    </Table.Tr>
+      </td>
+      <td className="cell from-md nowrap">{format.instantDate(customer.created_at)}</td>
+    </tr>
   );
 });
 
@@ -90,7 +93,7 @@ export function CustomerTable({ customers, ownerName }: Props) {
   const pageStart = useDirection().dir === "rtl" ? "right" : "left";
   return (
     <Table.ScrollContainer minWidth={360}>
-      <Table striped highlightOnHover verticalSpacing="xs" aria-label={t("customers.list.table")}>
+      <Table verticalSpacing="xs" className="customer-table" aria-label={t("customers.list.table")}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t("customers.fields.name")}</Table.Th>
