@@ -81,7 +81,7 @@ export function LoginPage() {
             </Button>
             <Text size="xs" c="dimmed">
               {t("login.apiDocs")}{" "}
-              <Anchor href="/api/docs" size="xs">
+              <Anchor href="/api/docs" size="xs" dir="ltr">
                 /api/docs
               </Anchor>
             </Text>
