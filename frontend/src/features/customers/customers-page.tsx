@@ -52,7 +52,7 @@ export function CustomersPage() {
         ) : null}
       </Group>
 
-      <CustomerFilterBar filters={filters} onChange={setFilters} />
+      <CustomerFilterBar filters={filters} onChange={setFilters} rowsShown={!list.isPending} />
 
       {list.isPending ? (
         <ListSkeleton />
