@@ -1,7 +1,9 @@
-import { Button, Stack, Text, Title } from "@mantine/core";
+import { Alert, Button, Stack, Text, Title } from "@mantine/core";
 import { IconHourglassHigh, IconMapOff } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { Link, useRouteError } from "react-router";
+
+import { ApiError } from "../api/problem";
 
 export function NotFoundPage() {
   const { t } = useTranslation();
@@ -16,6 +18,20 @@ export function NotFoundPage() {
         {t("common.home")}
       </Button>
     </Stack>
+  );
+}
+
+/** A record that failed to load: "not found" for a 404 (also what another team's record answers),
+ * otherwise the error with a retry button. */
+export function LoadFailure({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const { t } = useTranslation();
+  if (error instanceof ApiError && error.status === 404) return <NotFoundPage />;
+  return (
+    <Alert color="red" title={t("errors.title")} role="alert">
+      <Button size="xs" variant="light" onClick={onRetry}>
+        {t("common.retry")}
+      </Button>
+    </Alert>
   );
 }
 

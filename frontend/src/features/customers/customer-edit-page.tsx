@@ -1,4 +1,4 @@
-import { Alert, Button, Paper, Stack, Title } from "@mantine/core";
+import { Paper, Stack, Title } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,7 +6,7 @@ import { useNavigate, useParams } from "react-router";
 
 import { ApiError, type ExistingCustomer, existingCustomers, fieldErrors } from "../../api/problem";
 import type { CustomerRead, CustomFieldRead } from "../../api/types";
-import { NotFoundPage } from "../../components/status-pages";
+import { LoadFailure } from "../../components/status-pages";
 import { PageSkeleton } from "../../components/skeletons";
 import { notifyError, notifySuccess } from "../../components/notify";
 import { ConflictNotice } from "./conflict-notice";
@@ -22,21 +22,11 @@ interface Base {
 
 export function CustomerEditPage() {
   const { customerId = "" } = useParams();
-  const { t } = useTranslation();
   const query = useCustomer(customerId);
   const fields = useCustomFields();
 
   if (query.isPending || fields.isPending) return <PageSkeleton />;
-  if (query.isError) {
-    if (query.error instanceof ApiError && query.error.status === 404) return <NotFoundPage />;
-    return (
-      <Alert color="red" title={t("errors.title")} role="alert">
-        <Button size="xs" variant="light" onClick={() => void query.refetch()}>
-          {t("common.retry")}
-        </Button>
-      </Alert>
-    );
-  }
+  if (query.isError) return <LoadFailure error={query.error} onRetry={() => void query.refetch()} />;
   return <EditForm initial={{ customer: query.data.data, etag: query.data.etag }} fields={fields.data ?? []} />;
 }
 

@@ -17,9 +17,8 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 
 import { useCan } from "../../api/me";
-import { ApiError } from "../../api/problem";
 import { DateText } from "../../components/date-text";
-import { NotFoundPage } from "../../components/status-pages";
+import { LoadFailure } from "../../components/status-pages";
 import { PageSkeleton } from "../../components/skeletons";
 import { notifySuccess } from "../../components/notify";
 import { ContactsSection } from "./contacts-section";
@@ -56,16 +55,7 @@ export function CustomerPage() {
   const remove = useDeleteCustomer(customerId);
 
   if (query.isPending) return <PageSkeleton />;
-  if (query.isError) {
-    if (query.error instanceof ApiError && query.error.status === 404) return <NotFoundPage />;
-    return (
-      <Alert color="red" title={t("errors.title")} role="alert">
-        <Button size="xs" variant="light" onClick={() => void query.refetch()}>
-          {t("common.retry")}
-        </Button>
-      </Alert>
-    );
-  }
+  if (query.isError) return <LoadFailure error={query.error} onRetry={() => void query.refetch()} />;
   const { data: customer, etag } = query.data;
   const KindIcon = customer.kind === "organization" ? IconBuilding : IconUser;
 

@@ -1,14 +1,13 @@
 // Duplicates of a customer (route /customers/:customerId/duplicates): the API's suggested twins with
 // what they share, and merging one of them: pick which record stays, see what moves, confirm.
-import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { IconArrowBack, IconGitMerge } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 
-import { ApiError } from "../../api/problem";
 import { EmptyState } from "../../components/empty-state";
 import { ListSkeleton, PageSkeleton } from "../../components/skeletons";
-import { NotFoundPage } from "../../components/status-pages";
+import { LoadFailure } from "../../components/status-pages";
 import { useCan } from "../../api/me";
 import { useFormat } from "../../lib/use-format";
 import { MergePanel } from "./merge-panel";
@@ -26,16 +25,7 @@ export function CustomerMergePage() {
   const canWrite = useCan("customers:write");
 
   if (customer.isPending) return <PageSkeleton />;
-  if (customer.isError) {
-    if (customer.error instanceof ApiError && customer.error.status === 404) return <NotFoundPage />;
-    return (
-      <Alert color="red" role="alert" title={t("errors.title")}>
-        <Button size="xs" variant="light" onClick={() => void customer.refetch()}>
-          {t("common.retry")}
-        </Button>
-      </Alert>
-    );
-  }
+  if (customer.isError) return <LoadFailure error={customer.error} onRetry={() => void customer.refetch()} />;
   const current = customer.data.data;
 
   return (

@@ -11,7 +11,7 @@ import { useCan, useMe } from "../../api/me";
 import { ApiError } from "../../api/problem";
 import { notifyError, notifySuccess } from "../../components/notify";
 import { PageSkeleton } from "../../components/skeletons";
-import { NotFoundPage } from "../../components/status-pages";
+import { LoadFailure } from "../../components/status-pages";
 import { fileDate, saveBlob } from "../../lib/download";
 import { ConflictNotice } from "./conflict-notice";
 import { confirmsName } from "./name-match";
@@ -32,16 +32,7 @@ export function CustomerPrivacyPage() {
       </Alert>
     );
   }
-  if (customer.isError) {
-    if (customer.error instanceof ApiError && customer.error.status === 404) return <NotFoundPage />;
-    return (
-      <Alert color="red" role="alert" title={t("errors.title")}>
-        <Button size="xs" variant="light" onClick={() => void customer.refetch()}>
-          {t("common.retry")}
-        </Button>
-      </Alert>
-    );
-  }
+  if (customer.isError) return <LoadFailure error={customer.error} onRetry={() => void customer.refetch()} />;
   const { data: c, etag } = customer.data;
 
   return (
