@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Uuid, any_, bindparam, false, literal, or_, true
+from sqlalchemy import ARRAY, ColumnElement, Uuid, any_, bindparam, false, or_, true
 
 from api.core.errors import Forbidden
+from api.core.sql import any_of
 
 
 class Role(StrEnum):
@@ -123,7 +124,7 @@ def scope_filter(
     if level is Visibility.own or team_col is None:
         return own
     # One array parameter rather than IN: the statement keeps one shape whatever the number of teams.
-    return or_(own, team_col == any_(literal(list(principal.team_ids), ARRAY(Uuid))))
+    return or_(own, any_of(team_col, list(principal.team_ids)))
 
 
 def bound_scope_filter(

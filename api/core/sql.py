@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Dialect, Select
+from sqlalchemy import ARRAY, Dialect, Select, any_, literal
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.util import LRUCache
@@ -80,6 +80,13 @@ async def fetch_select(session: AsyncSession, stmt: Select[Any]) -> list[Any]:
     processors = compiled._bind_processors
     args = [processors[n](params[n]) if n in processors else params[n] for n in compiled.positiontup]
     return await (await driver(session)).fetch(compiled.string, *args)
+
+
+def any_of(column: Any, values: list[Any]) -> Any:
+    """``column = ANY($1)`` with the list as one array parameter: unlike ``IN`` (one parameter per value,
+    expanded at execution), the statement's shape does not depend on how many values were picked, so it
+    is compiled once and can run through ``fetch_select``."""
+    return column == any_(literal(values, ARRAY(column.type)))
 
 
 async def driver(session: AsyncSession) -> asyncpg.Connection:

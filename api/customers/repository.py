@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
     Select,
     Uuid,
@@ -29,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from api.core.access import Principal, Visibility, bound_scope_filter, effective_visibility, scope_values, visible
-from api.core.sql import Statement
+from api.core.sql import Statement, any_of
 from api.core.text import normalize_phone, normalize_text, to_ascii_digits
 from api.customers.models import Customer, CustomerAddress, CustomerEmail, CustomerPhone
 from api.customers.schemas import AddressRead, CustomerRead, CustomerSummary, EmailRead, PhoneRead
@@ -142,13 +141,6 @@ def _id_in(ids: Select[Any]) -> ColumnElement[bool]:
     return Customer.id == any_(func.array(ids.scalar_subquery()))
 
 
-def _any(column: Any, values: list[Any]) -> ColumnElement[bool]:
-    """``column = ANY($1)`` with the list as one array parameter: unlike ``IN`` (one parameter per value,
-    expanded at execution), the statement's shape does not depend on how many values were picked, so it
-    is compiled once (and can run on the driver connection, ``api.core.sql.fetch_select``)."""
-    return column == any_(literal(values, ARRAY(column.type)))
-
-
 def apply_filters(stmt: Select[Any], f: CustomerFilters) -> Select[Any]:
     if f.q:
         tsquery, phone = search_terms(f.q)
@@ -159,17 +151,17 @@ def apply_filters(stmt: Select[Any], f: CustomerFilters) -> Select[Any]:
             matches.append(_id_in(select(CustomerPhone.customer_id).where(CustomerPhone.e164 == phone)))
         stmt = stmt.where(or_(*matches)) if matches else stmt.where(literal(False))
     if f.stage:
-        stmt = stmt.where(_any(Customer.stage, f.stage))
+        stmt = stmt.where(any_of(Customer.stage, f.stage))
     if f.owner_id:
-        stmt = stmt.where(_any(Customer.owner_id, f.owner_id))
+        stmt = stmt.where(any_of(Customer.owner_id, f.owner_id))
     if f.team_id:
-        stmt = stmt.where(_any(Customer.team_id, f.team_id))
+        stmt = stmt.where(any_of(Customer.team_id, f.team_id))
     if f.tag:
         stmt = stmt.where(Customer.tags.overlap([normalize_text(t) for t in f.tag]))
     if f.source_channel:
-        stmt = stmt.where(_any(Customer.source_channel, f.source_channel))
+        stmt = stmt.where(any_of(Customer.source_channel, f.source_channel))
     if f.importance_tier:
-        stmt = stmt.where(_any(Customer.importance_tier, f.importance_tier))
+        stmt = stmt.where(any_of(Customer.importance_tier, f.importance_tier))
     if f.consent:
         stmt = stmt.where(and_(*[Customer.consent.contains({ch: {"granted": True}}) for ch in f.consent]))
     if f.kind:

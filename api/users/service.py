@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ARRAY, Select, Uuid, any_, func, literal, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.service import revoke_user_sessions
@@ -17,6 +17,7 @@ from api.core.etag import check_if_match
 from api.core.events import emit
 from api.core.ids import new_id
 from api.core.security import hash_password, verify_password
+from api.core.sql import any_of
 from api.users import events
 from api.users.models import Team, User
 from api.users.schemas import MeUpdate, TeamCreate, TeamRead, TeamUpdate, UserCreate, UserRead, UserUpdate
@@ -57,7 +58,7 @@ def directory_query(f: UserFilters, ids: list[uuid.UUID] | None = None) -> Selec
     columns: list[Any] = [User.id, User.full_name, User.team_id, User.is_active, User.created_at]
     stmt: Select[Any] = select(*columns)
     if ids:
-        stmt = stmt.where(User.id == any_(literal(ids, ARRAY(Uuid))))
+        stmt = stmt.where(any_of(User.id, ids))
     if f.team_id:
         stmt = stmt.where(User.team_id.in_(f.team_id))
     if f.is_active is not None:
