@@ -3,7 +3,9 @@ driver-run statements return what SQLAlchemy returns, reads cannot write, routes
 
 import uuid
 
+import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import APIRouter
 from sqlalchemy import select
 
@@ -15,6 +17,7 @@ from api.customers import repository
 from api.customers.models import Customer
 from api.customers.repository import CustomerFilters
 from api.customers.schemas import CustomerRead
+from api.main import create_app
 
 
 async def _customers(client, headers, n=3):
@@ -93,3 +96,32 @@ def test_nested_routers_are_refused_when_mounting_flat():
     outer.include_router(inner)
     with pytest.raises(TypeError, match="flat"):
         mount_flat(APIRouter(), (outer,))
+
+
+async def test_the_read_connection_goes_back_to_the_pool_whatever_the_answer(app_settings, rep_a, rep_b):
+    application = create_app(app_settings)
+    async with LifespanManager(application) as manager, httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://test") as client:
+        await _read_connection_released(application.state.engine.pool, client, rep_a, rep_b)
+
+
+async def _read_connection_released(pool, client, rep_a, rep_b):
+    _, headers = rep_a
+    _, other_headers = rep_b
+    cid = (await _customers(client, headers, n=1))[0]
+    answers = [
+        (await client.get(f"/api/v1/customers/{cid}", headers=headers)).status_code,
+        (await client.get(f"/api/v1/customers/{cid}", headers=other_headers)).status_code,  # not theirs
+        (await client.get(f"/api/v1/customers/{uuid.uuid4()}", headers=headers)).status_code,
+        (await client.get(f"/api/v1/customers/{cid}", headers={"Authorization": "Bearer pvt_nope"})).status_code,
+        (await client.get(f"/api/v1/customers/{cid}")).status_code,
+        (await client.get("/api/v1/customers?limit=2", headers=headers)).status_code,
+        (await client.get("/api/v1/customers?limit=0", headers=headers)).status_code,
+        (await client.get("/api/v1/customers?q=سارا&include_total=true", headers=headers)).status_code,
+        (await client.head(f"/api/v1/customers/{cid}", headers=headers)).status_code,
+    ]
+    assert answers == [200, 404, 404, 401, 401, 200, 422, 200, 405]
+    assert pool.checkedout() == 0
+    listed = (await client.get("/api/v1/customers?q=سارا&include_total=true", headers=headers)).json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == str(cid)
+    assert (await client.get("/api/v1/customers?include_total=true", headers=other_headers)).json()["total"] == 0

@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
+import asyncpg
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import service
 from api.core.access import Principal
 from api.core.audit import set_actor
-from api.core.deps import Session
+from api.core.deps import ReadConnection, Session
 from api.core.errors import Unauthorized
+from api.core.sql import Db
 
 _bearer = HTTPBearer(auto_error=False, description="A login token (pvt_…) or an API key (pvk_…)")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-async def get_principal(
-    request: Request,
-    session: Session,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+async def _authenticate(request: Request, db: Db, credentials: HTTPAuthorizationCredentials | None) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send 'Authorization: Bearer <token or API key>'.")
-    principal = await service.resolve(session, request.app.state.sessionmaker, credentials.credentials)
+    principal = await service.resolve(db, request.app.state.sessionmaker, credentials.credentials)
     if principal is None:
         raise Unauthorized("The token or API key is invalid, expired or revoked.")
+    return principal
+
+
+async def get_principal(request: Request, session: Session, credentials: Credentials) -> Principal:
+    principal = await _authenticate(request, session, credentials)
     set_actor(session, principal)
-    request.state.principal = principal
     return principal
 
 
@@ -43,3 +47,24 @@ class RequireScope:
     async def __call__(self, principal: CurrentPrincipal) -> Principal:
         principal.require(self.scope)
         return principal
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """The caller of a busy GET route and the request's read connection (``api.core.deps.ReadConnection``)."""
+
+    principal: Principal
+    db: asyncpg.Connection
+
+
+class RequireReadScope:
+    """``RequireScope`` for the busiest GET routes: the caller is looked up on the request's read connection,
+    and the route reads through ``Reader.db`` instead of a session (one pooled connection, no ORM)."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+
+    async def __call__(self, request: Request, db: ReadConnection, credentials: Credentials) -> Reader:
+        principal = await _authenticate(request, db, credentials)
+        principal.require(self.scope)
+        return Reader(principal, db)

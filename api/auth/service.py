@@ -16,7 +16,7 @@ from api.core.db import utcnow
 from api.core.errors import Locked, NotFound, Unauthorized, ValidationFailed
 from api.core.security import hash_password, needs_rehash, new_token, token_hash, verify_password
 from api.core.settings import Settings
-from api.core.sql import Statement
+from api.core.sql import Db, Statement
 from api.users.models import User
 
 log = structlog.get_logger("peyvand.auth")
@@ -102,10 +102,10 @@ async def _record_failure(maker: async_sessionmaker[AsyncSession], user_id: uuid
         await s.commit()
 
 
-async def resolve(session: AsyncSession, maker: async_sessionmaker[AsyncSession], token: str) -> Principal | None:
+async def resolve(db: Db, maker: async_sessionmaker[AsyncSession], token: str) -> Principal | None:
     """The principal behind a bearer credential, or None if it is unknown, expired or revoked."""
     if token.startswith(API_KEY_PREFIX):
-        row = await _KEY.fetchrow(session, h=token_hash(token))
+        row = await _KEY.fetchrow(db, h=token_hash(token))
         if row is None:
             return None
         last = row["last_used_at"]
@@ -118,7 +118,7 @@ async def resolve(session: AsyncSession, maker: async_sessionmaker[AsyncSession]
         )
     if not token.startswith(SESSION_PREFIX):
         return None
-    row = await _SESSION.fetchrow(session, h=token_hash(token))
+    row = await _SESSION.fetchrow(db, h=token_hash(token))
     if row is None:
         return None
     return Principal(

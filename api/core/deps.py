@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Header, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.util import greenlet_spawn
+from starlette.types import Scope
 
 from api.core.pagination import PageParams, page_params
 from api.core.queue import transaction
 from api.core.settings import Settings
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+_READ_CONNECTION = "peyvand.read_connection"
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -27,6 +31,33 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_read_connection(request: Request) -> asyncpg.Connection:
+    """GET/HEAD on the busiest routes: one pooled driver connection for the whole request, without an ORM
+    session (whose setup and teardown cost more than the statements of a simple read). Statements on it
+    autocommit one by one; use it for SELECTs only. ``release_read_connection`` (called by the outermost
+    middleware once the response is sent) returns it to the pool.
+
+    A route takes either this or ``Session``, never both: holding two pooled connections per request could
+    exhaust the pool under load."""
+    if request.method not in READ_METHODS:
+        raise RuntimeError("the read connection is for GET and HEAD requests")
+    state = request.scope.setdefault("state", {})
+    pooled = state.get(_READ_CONNECTION)
+    if pooled is None:
+        pooled = state[_READ_CONNECTION] = await request.app.state.engine.raw_connection()
+    driver: asyncpg.Connection = pooled.driver_connection
+    return driver
+
+
+async def release_read_connection(scope: Scope) -> None:
+    pooled = scope.get("state", {}).pop(_READ_CONNECTION, None)
+    if pooled is not None:
+        try:
+            await greenlet_spawn(pooled.close)
+        except Exception:  # a broken connection: the pool drops it and opens a new one when needed
+            pooled.invalidate()
+
+
 async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -38,6 +69,7 @@ async def get_redis(request: Request) -> Redis[Any]:
 
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadConnection = Annotated[asyncpg.Connection, Depends(get_read_connection)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 RedisClient = Annotated["Redis[Any]", Depends(get_redis)]
 Pagination = Annotated[PageParams, Depends(page_params)]

@@ -1,5 +1,6 @@
-"""The outermost layer: request ids, access logs, metrics, body limits, security headers and the
-last-resort 500 problem. Pure ASGI so streaming responses pass through untouched."""
+"""The outermost layer: request ids, access logs, metrics, body limits, security headers, the
+last-resort 500 problem, and the release of the request's read connection once the response is sent.
+Pure ASGI so streaming responses pass through untouched."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.context import request_id_var
+from api.core.deps import release_read_connection
 from api.core.errors import InternalError, render
 from api.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -85,6 +87,7 @@ class CoreMiddleware:
                 response = render(InternalError("An unexpected error occurred; it has been logged."), path)
                 await response(scope, receive, send_wrapper)
         finally:
+            await release_read_connection(scope)
             elapsed = time.perf_counter() - started
             route = _route_name(scope)
             method = scope.get("method", "")

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from api.core.errors import ValidationFailed
-from api.core.sql import fetch_select
+from api.core.sql import Db, fetch_select
 
 T = TypeVar("T")
 Column = ColumnElement[Any] | QueryableAttribute[Any]
@@ -155,7 +155,7 @@ def _nullable(column: Column) -> bool:
 
 
 async def paginate(
-    session: AsyncSession,
+    db: Db,
     stmt: Select[Any],
     sort: SortKey,
     params: PageParams,
@@ -165,17 +165,21 @@ async def paginate(
     """Run ``stmt`` one page at a time. Returns rows, the next cursor and (on request) the total.
 
     ``scalars=False``: ``stmt`` selects columns, and the rows come back as mappings straight from the
-    driver (``api.core.sql.fetch_select``), for lists where ORM objects would be the main cost."""
+    driver (``api.core.sql.fetch_select``), for lists where ORM objects would be the main cost; ``db`` may
+    then be a driver connection (``api.core.deps.ReadConnection``). ORM objects need a session."""
+    if scalars and not isinstance(db, AsyncSession):
+        raise TypeError("ORM rows need a session; pass scalars=False to read columns on a connection")
     total = None
     if params.include_total:
-        total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        count = select(func.count().label("total")).select_from(stmt.order_by(None).subquery())
+        total = (await fetch_select(db, count))[0]["total"]
     paged = stmt
     if params.cursor:
         paged = paged.where(_after(sort, decode_cursor(sort, params.cursor)))
     order = [c.desc() if sort.descending else c.asc() for c in sort.columns]
     paged = paged.order_by(*order).limit(params.limit + 1)
-    rows: list[Any] = list((await session.execute(paged)).scalars().all()) if scalars \
-        else await fetch_select(session, paged)
+    rows: list[Any] = list((await db.execute(paged)).scalars().all()) if isinstance(db, AsyncSession) and scalars \
+        else await fetch_select(db, paged)
     next_cursor = None
     if len(rows) > params.limit:
         rows = rows[: params.limit]

@@ -1,9 +1,10 @@
-"""Hot statements run on the session's asyncpg connection, compiled by SQLAlchemy once.
+"""Hot statements run on an asyncpg connection, compiled by SQLAlchemy once.
 
 The statements of the busiest reads (a customer by id, the principal behind a token) are still written
 with SQLAlchemy Core, so columns and tables stay checked against the models; but instead of building,
-cache-keying and ORM-loading them per request, each is compiled once per process and run on the driver
-connection underneath the request's session. Only for reads: see ``driver``.
+cache-keying and ORM-loading them per request, each is compiled once per process and run on a driver
+connection: the request's read connection (``api.core.deps.ReadConnection``) or the one underneath the
+request's session. Only for reads: see ``driver``.
 
 Values go in by bind-parameter name; anything the statement binds itself (literals) keeps its value.
 Rows come back as asyncpg records; json/jsonb are decoded by the codecs SQLAlchemy set on the connection.
@@ -11,13 +12,19 @@ Rows come back as asyncpg records; json/jsonb are decoded by the codecs SQLAlche
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 from sqlalchemy import ARRAY, Dialect, Select, any_, literal
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.util import LRUCache
+
+# The one dialect the API runs on; statements compiled for it run on any of its connections.
+DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
+# Where a read runs: a driver connection, or a session whose connection is used.
+Db: TypeAlias = AsyncSession | asyncpg.Connection
 
 
 class Statement:
@@ -34,9 +41,6 @@ class Statement:
         sql, names, _, _ = self._compile(dialect)
         return sql, names
 
-    def _sql(self, session: AsyncSession) -> tuple[str, tuple[str, ...], dict[str, Any], frozenset[str]]:
-        return self._compile(session.get_bind().dialect)
-
     def _compile(self, dialect: Dialect) -> tuple[str, tuple[str, ...], dict[str, Any], frozenset[str]]:
         if self._compiled is None:
             compiled: Any = self._stmt.compile(dialect=dialect)
@@ -45,41 +49,42 @@ class Statement:
             self._compiled = (compiled.string, tuple(compiled.positiontup or ()), defaults, required)
         return self._compiled
 
-    def args(self, session: AsyncSession, values: dict[str, Any]) -> tuple[str, list[Any]]:
+    def args(self, values: dict[str, Any]) -> tuple[str, list[Any]]:
         """The SQL text and its positional arguments (``KeyError`` when a required value is missing)."""
-        sql, names, defaults, required = self._sql(session)
+        sql, names, defaults, required = self._compile(DIALECT)
         if missing := required - values.keys():
             raise KeyError(f"no value for bind parameter(s) {sorted(missing)}")
         return sql, [values[n] if n in values else defaults[n] for n in names]
 
-    async def fetch(self, session: AsyncSession, **values: Any) -> list[asyncpg.Record]:
-        sql, args = self.args(session, values)
-        return await (await driver(session)).fetch(sql, *args)
+    async def fetch(self, db: Db, **values: Any) -> list[asyncpg.Record]:
+        sql, args = self.args(values)
+        return await (await driver(db)).fetch(sql, *args)
 
-    async def fetchrow(self, session: AsyncSession, **values: Any) -> asyncpg.Record | None:
-        sql, args = self.args(session, values)
-        return await (await driver(session)).fetchrow(sql, *args)
+    async def fetchrow(self, db: Db, **values: Any) -> asyncpg.Record | None:
+        sql, args = self.args(values)
+        return await (await driver(db)).fetchrow(sql, *args)
 
 
 _COMPILED: Any = LRUCache(1000)
 
 
-async def fetch_select(session: AsyncSession, stmt: Select[Any]) -> list[Any]:
+async def fetch_select(db: Db, stmt: Select[Any]) -> list[Any]:
     """Run a statement built per request (a filtered list) on the driver connection.
 
     SQLAlchemy still compiles it, once per shape of statement (its statement cache); what is skipped is
     its result machinery, about 1.2 ms for a page of 50 rows. Statements with expanding ``IN`` lists
-    (compiled per call) go through SQLAlchemy as usual: write list filters as ``= ANY(array)``."""
-    dialect = session.get_bind().dialect
+    (compiled per call) go through a session as usual: write list filters as ``= ANY(array)``."""
     compiled: Any
     compiled, extracted, _, _ = stmt._compile_w_cache(
-        dialect, compiled_cache=_COMPILED, column_keys=[])
+        DIALECT, compiled_cache=_COMPILED, column_keys=[])
     if compiled.post_compile_params:
-        return [row._mapping for row in (await session.execute(stmt)).all()]
+        if not isinstance(db, AsyncSession):
+            raise TypeError("a statement with expanding IN lists needs a session: use any_of()")
+        return [row._mapping for row in (await db.execute(stmt)).all()]
     params = compiled.construct_params(extracted_parameters=extracted, escape_names=False)
     processors = compiled._bind_processors
     args = [processors[n](params[n]) if n in processors else params[n] for n in compiled.positiontup]
-    return await (await driver(session)).fetch(compiled.string, *args)
+    return await (await driver(db)).fetch(compiled.string, *args)
 
 
 def any_of(column: Any, values: list[Any]) -> Any:
@@ -89,12 +94,14 @@ def any_of(column: Any, values: list[Any]) -> Any:
     return column == any_(literal(values, ARRAY(column.type)))
 
 
-async def driver(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under ``session``.
+async def driver(db: Db) -> asyncpg.Connection:
+    """``db`` itself, or the asyncpg connection under a session.
 
     In a read session (autocommit) that is all there is. In a write session, SQLAlchemy issues BEGIN
     lazily on its first statement, so a driver statement run before any ORM statement runs outside the
     request's transaction: use it for reads that do not need to be part of it (the principal lookup)."""
-    conn = await session.connection()
+    if not isinstance(db, AsyncSession):
+        return db
+    conn = await db.connection()
     raw = await conn.get_raw_connection()
     return raw.driver_connection

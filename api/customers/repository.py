@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from api.core.access import Principal, Visibility, bound_scope_filter, effective_visibility, scope_values, visible
-from api.core.sql import Statement, any_of
+from api.core.sql import Db, Statement, any_of
 from api.core.text import normalize_phone, normalize_text, to_ascii_digits
 from api.customers.models import Customer, CustomerAddress, CustomerEmail, CustomerPhone
 from api.customers.schemas import AddressRead, CustomerRead, CustomerSummary, EmailRead, PhoneRead
@@ -113,10 +113,10 @@ def _read_statement(level: Visibility) -> Statement:
 READ_STATEMENTS = {level: _read_statement(level) for level in Visibility}
 
 
-async def read_visible(session: AsyncSession, principal: Principal, customer_id: uuid.UUID) -> CustomerRead | None:
+async def read_visible(db: Db, principal: Principal, customer_id: uuid.UUID) -> CustomerRead | None:
     """A live customer the caller may see, as the API shows it."""
     statement = READ_STATEMENTS[effective_visibility(principal)]
-    row = await statement.fetchrow(session, id=customer_id, **scope_values(principal))
+    row = await statement.fetchrow(db, id=customer_id, **scope_values(principal))
     return None if row is None else CustomerRead.model_validate(dict(row))
 
 
