@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import asyncpg
+import structlog
 from fastapi import Depends, Header, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from api.core.pagination import PageParams, page_params
 from api.core.queue import transaction
 from api.core.settings import Settings
 
+log = structlog.get_logger("peyvand.db")
 READ_METHODS = frozenset({"GET", "HEAD"})
 _READ_CONNECTION = "peyvand.read_connection"
 
@@ -49,13 +51,17 @@ async def get_read_connection(request: Request) -> asyncpg.Connection:
     return driver
 
 
-async def release_read_connection(scope: Scope) -> None:
+async def release_read_connection(scope: Scope, *, reusable: bool) -> None:
+    """Back to the pool; closed instead when the request did not finish (``reusable=False``: cancelled or
+    crashed, perhaps with a query still running) or the connection is broken. The pool opens a new one."""
     pooled = scope.get("state", {}).pop(_READ_CONNECTION, None)
-    if pooled is not None:
-        try:
-            await greenlet_spawn(pooled.close)
-        except Exception:  # a broken connection: the pool drops it and opens a new one when needed
-            pooled.invalidate()
+    if pooled is None:
+        return
+    try:
+        usable = reusable and not pooled.driver_connection.is_closed()
+        await greenlet_spawn(pooled.close if usable else pooled.invalidate)
+    except Exception:
+        log.warning("read_connection_release_failed", exc_info=True)
 
 
 async def get_settings_dep(request: Request) -> Settings:

@@ -74,6 +74,7 @@ class CoreMiddleware:
                 message["headers"] = raw
             await send(message)
 
+        completed = False  # the app returned; cancelled or crashed requests may leave a query mid-flight
         try:
             declared = headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -81,13 +82,14 @@ class CoreMiddleware:
                 await response(scope, receive, send_wrapper)
                 return
             await self.app(scope, self._limited(receive, limit), send_wrapper)
+            completed = True
         except Exception:
             error_log.exception("unhandled_error", path=path, method=scope.get("method"))
             if not status_holder["started"]:
                 response = render(InternalError("An unexpected error occurred; it has been logged."), path)
                 await response(scope, receive, send_wrapper)
         finally:
-            await release_read_connection(scope)
+            await release_read_connection(scope, reusable=completed)
             elapsed = time.perf_counter() - started
             route = _route_name(scope)
             method = scope.get("method", "")

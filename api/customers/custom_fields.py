@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.core.errors import Conflict, NotFound, ValidationFailed
 from api.core.etag import check_if_match
 from api.core.ids import new_id
+from api.core.sql import Db, Statement
 from api.core.text import normalize_text, to_ascii_digits
 from api.customers.models import Customer, CustomField
 from api.customers.schemas import CustomFieldCreate, CustomFieldUpdate
@@ -116,10 +117,13 @@ def convert(field: CustomField, value: Any) -> Any:
     return _text(value)
 
 
-async def definitions(session: AsyncSession) -> dict[str, CustomField]:
-    """Every custom field of customers by key (active or not)."""
-    rows = await session.scalars(select(CustomField).where(CustomField.entity == ENTITY))
-    return {f.key: f for f in rows.all()}
+_DEFINITIONS = Statement(select(*CustomField.__table__.c).where(CustomField.__table__.c.entity == ENTITY))
+
+
+async def definitions(db: Db) -> dict[str, CustomField]:
+    """Every custom field of customers by key (active or not), read-only copies: read on every customer
+    write and filtered list, so one compiled statement on the driver connection, no ORM loading."""
+    return {r["key"]: CustomField(**dict(r)) for r in await _DEFINITIONS.fetch(db)}
 
 
 def checked_values(fields: Mapping[str, CustomField], current: Mapping[str, Any], given: Mapping[str, Any],
@@ -176,11 +180,11 @@ async def values_for_update(session: AsyncSession, current: Mapping[str, Any],
     return {k: v for k, v in merged.items() if v is not None}
 
 
-async def typed_filters(session: AsyncSession, raw: Mapping[str, str]) -> dict[str, Any]:
+async def typed_filters(db: Db, raw: Mapping[str, str]) -> dict[str, Any]:
     """``cf.<key>=<value>`` query parameters as values of the field's type, ready for JSON containment."""
     if not raw:
         return {}
-    fields = await definitions(session)
+    fields = await definitions(db)
     errors: list[dict[str, Any]] = []
     out: dict[str, Any] = {}
     for key, text in raw.items():

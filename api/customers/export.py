@@ -9,9 +9,9 @@ import io
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.core.access import Principal
 from api.core.pagination import PageParams, SortKey, paginate
@@ -95,27 +95,28 @@ async def started(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     return rest()
 
 
-async def stream_csv(maker: async_sessionmaker[AsyncSession], principal: Principal, filters: CustomerFilters,
+async def stream_csv(db: asyncpg.Connection, principal: Principal, filters: CustomerFilters,
                      sort: SortKey) -> AsyncIterator[bytes]:
-    """Every chunk is one batch of rows (the first also carries the BOM and the header)."""
+    """Every chunk is one batch of rows (the first also carries the BOM and the header). ``db`` is the
+    request's read connection, which stays the request's until the last chunk is sent; each batch is a
+    keyset page, so rows changed meanwhile are neither skipped nor repeated."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    async with maker() as session, session.begin():
-        keys = sorted(k for k, f in (await custom_fields.definitions(session)).items() if f.is_active)
-        writer.writerow([*COLUMNS, *[f"cf.{k}" for k in keys]])
-        head = BOM + buffer.getvalue()
-        stmt = export_statement(principal, filters)
-        cursor: str | None = None
-        while True:
-            rows, cursor, _ = await paginate(session, stmt, sort, PageParams(limit=BATCH, cursor=cursor,
-                                                                            include_total=False), scalars=False)
-            buffer.seek(0)
-            buffer.truncate()
-            for c in rows:
-                writer.writerow(_row(c, keys))
-            # The header goes out with the first batch: a query that fails (bad input reaching the
-            # database) fails before the response has started, as a problem the route can still send.
-            yield (head + buffer.getvalue()).encode()
-            head = ""
-            if cursor is None:
-                return
+    keys = sorted(k for k, f in (await custom_fields.definitions(db)).items() if f.is_active)
+    writer.writerow([*COLUMNS, *[f"cf.{k}" for k in keys]])
+    head = BOM + buffer.getvalue()
+    stmt = export_statement(principal, filters)
+    cursor: str | None = None
+    while True:
+        rows, cursor, _ = await paginate(db, stmt, sort, PageParams(limit=BATCH, cursor=cursor, include_total=False),
+                                         scalars=False)
+        buffer.seek(0)
+        buffer.truncate()
+        for c in rows:
+            writer.writerow(_row(c, keys))
+        # The header goes out with the first batch: a query that fails (bad input reaching the
+        # database) fails before the response has started, as a problem the route can still send.
+        yield (head + buffer.getvalue()).encode()
+        head = ""
+        if cursor is None:
+            return

@@ -1,4 +1,4 @@
-"""Query parameters shared by the customer list and its CSV export: the filters are declared once."""
+"""What the customer list and its CSV export share: the caller and the query parameters, declared once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 
-from api.core.deps import Session
+from api.auth.deps import Reader, RequireReadScope
+from api.core.deps import ReadConnection
 from api.customers import custom_fields
 from api.customers.models import Customer
 from api.customers.repository import CustomerFilters
@@ -17,11 +18,13 @@ from api.customers.schemas import Channel, Stage, Tier
 SORTS = {"created_at": Customer.created_at, "updated_at": Customer.updated_at,
          "display_name": Customer.normalized_name}
 CUSTOM_PREFIX = "cf."
+# Both read on the request's read connection (its one pooled connection; the export streams on it too).
+FastViewer = Annotated[Reader, Depends(RequireReadScope("customers:read"))]
 
 
 async def customer_filters(
     request: Request,
-    session: Session,
+    db: ReadConnection,
     q: Annotated[str | None, Query(max_length=200, description="Names, e-mails, phones, company, tags; "
                                    "Persian/Arabic spellings and digits match; words match as prefixes")] = None,
     stage: Annotated[list[Stage] | None, Query(description="Repeat for OR")] = None,
@@ -44,7 +47,7 @@ async def customer_filters(
         source_channel=source_channel, importance_tier=list(importance_tier) if importance_tier else None,
         consent=list(consent) if consent else None, kind=kind, is_key=is_key, created_from=created_from,
         created_to=created_to, updated_from=updated_from, updated_to=updated_to,
-        custom=await custom_fields.typed_filters(session, raw_custom),
+        custom=await custom_fields.typed_filters(db, raw_custom),
     )
 
 
