@@ -86,16 +86,20 @@ export function Shell() {
                 opened={inSection}
                 childrenOffset={28}
               >
-                {item.children?.map((child) => (
-                  <NavLink
-                    key={child.key}
-                    component={Link}
-                    to={child.to}
-                    label={t(`nav.${child.key}`)}
-                    active={location.pathname === child.to}
-                    aria-current={location.pathname === child.to ? "page" : undefined}
-                  />
-                ))}
+                {/* Only inside the section: given children, Mantine's NavLink opens them instead of following
+                    its link, so from elsewhere (say /settings) the item would not navigate. */}
+                {inSection
+                  ? item.children?.map((child) => (
+                      <NavLink
+                        key={child.key}
+                        component={Link}
+                        to={child.to}
+                        label={t(`nav.${child.key}`)}
+                        active={location.pathname === child.to}
+                        aria-current={location.pathname === child.to ? "page" : undefined}
+                      />
+                    ))
+                  : null}
               </NavLink>
             );
           })}
