@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Scope
 
 # Paths the SPA never owns: unknown ones there stay problem+json 404s.
 NOT_SPA = ("/api/", "/public/", "/t/", "/u/", "/health", "/ready", "/metrics", "/assets/")
@@ -17,10 +19,25 @@ PLACEHOLDER = """<!doctype html><html lang="en"><head><meta charset="utf-8"><tit
 <p>API documentation: <a href="/api/docs">/api/docs</a></p></body></html>"""
 
 
+# The build names every file under /assets after a hash of its content: a changed file gets a new name,
+# so browsers may keep them for a year without asking again. index.html (no-cache) names the current ones.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class HashedAssets(StaticFiles):
+    """The build's hashed assets, cached by browsers for good."""
+
+    def file_response(self, full_path: str | os.PathLike[str], stat_result: os.stat_result, scope: Scope,
+                      status_code: int = 200) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = IMMUTABLE
+        return response
+
+
 def mount_spa(app: FastAPI, dist: Path) -> None:
     index = dist / "index.html"
     if (dist / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="spa-assets")
+        app.mount("/assets", HashedAssets(directory=dist / "assets"), name="spa-assets")
 
     def page() -> Response:
         if index.is_file():
