@@ -1,7 +1,9 @@
 // How fast the customer list answers on a big database, as a person sees it in Chromium: from navigating
-// to /customers until the first rows are on screen, and from the last keystroke of a search until its
-// results have replaced the rows (the list's 300 ms debounce included). Not a test: no pass or fail, it
-// prints medians, maxima and where the time went (API vs the rest), in English and in Persian.
+// to /customers until the first rows are on screen (cold: a new browser context, empty caches; warm: a
+// reload in the same context, HTTP and V8 code caches filled; nav: from /settings, a click on the
+// Customers link until the rows are shown), and from the last keystroke of a search until its results
+// have replaced the rows (the list's debounce included). Not a test: no pass or fail, it prints medians,
+// maxima and where the time went (API vs the rest), in English and in Persian.
 //
 // Plain .mjs on purpose: `npm run test:e2e` runs only e2e/**/*.e2e.ts and type-checks only .ts files,
 // so this never joins the browser suite. Run it against a server that already has the data:
@@ -12,7 +14,8 @@
 //   PERF_BASE_URL=http://127.0.0.1:8760 PERF_EMAIL=admin@bench.example.com \
 //     PERF_PASSWORD=bench-admin-password-1234 node e2e/perf/customer-list-1m.mjs
 //
-// Nothing is written to the database beyond the login. The Persian runs rewrite the /me answer in the
+// PERF_TOKEN reuses a token instead of logging in (the login is rate-limited); PERF_MODES picks among
+// cold, warm, nav and search (all by default). Nothing is written to the database beyond the login. The Persian runs rewrite the /me answer in the
 // browser (language fa, Jalali) instead of changing the user's saved language.
 import { chromium } from "playwright-core";
 
@@ -23,11 +26,12 @@ const RUNS = Number(process.env.PERF_RUNS ?? 5);
 const SEARCHES = (process.env.PERF_SEARCHES ?? "علی,sara").split(",");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const LANGS = (process.env.PERF_LANGS ?? "en,fa").split(",");
+const MODES = (process.env.PERF_MODES ?? "cold,warm,nav,search").split(",");
 
 // In the page before the app: note when the list's first rows appear, and when the search box was last typed in.
 function probe() {
   performance.setResourceTimingBufferSize(2000); // the directory alone is 50 requests on the bench
-  const marks = { firstRows: null, lastInput: null };
+  const marks = { firstRows: null, lastInput: null, lastClick: null };
   window.__perf = marks;
   const rows = () => document.querySelectorAll("table tbody tr").length > 0;
   new MutationObserver(() => {
@@ -36,9 +40,12 @@ function probe() {
   document.addEventListener("input", (event) => {
     if (event.target instanceof HTMLInputElement && event.target.type === "search") marks.lastInput = performance.now();
   }, true);
+  // The in-app navigation's start: the click's own time stamp (same clock as performance.now()).
+  document.addEventListener("click", (event) => { marks.lastClick = event.timeStamp; }, true);
 }
 
 async function login() {
+  if (process.env.PERF_TOKEN) return process.env.PERF_TOKEN;
   const response = await fetch(`${BASE}/api/v1/auth/token`, {
     method: "POST",
     body: new URLSearchParams({ username: EMAIL, password: PASSWORD }),
@@ -82,10 +89,62 @@ async function firstPage(browser, token, lang) {
   await page.goto(`${BASE}/customers`);
   await page.waitForFunction(() => window.__perf.firstRows !== null, null, { timeout: 30_000 });
   const shown = await page.evaluate(() => window.__perf.firstRows);
+  const html = await page.evaluate(() => performance.getEntriesByType("navigation")[0]?.responseEnd ?? NaN);
   const calls = await apiTimings(page);
   const list = calls.find((c) => c.path.startsWith("/api/v1/customers?"));
   await context.close();
-  return { total: shown, listStart: list?.start ?? NaN, listEnd: list?.end ?? NaN, calls };
+  return { total: shown, html, listStart: list?.start ?? NaN, listEnd: list?.end ?? NaN, calls };
+}
+
+/** Reloads in one context: the first load fills the caches (and a second has V8 keep compiled code),
+ * then each timed reload is measured like a cold one. */
+async function warmReloads(browser, token, lang, runs) {
+  const context = await openContext(browser, token, lang);
+  const page = await context.newPage();
+  const results = [];
+  for (let i = 0; i < runs + 2; i++) {
+    if (i === 0) await page.goto(`${BASE}/customers`);
+    else await page.reload();
+    await page.waitForFunction(() => window.__perf.firstRows !== null, null, { timeout: 30_000 });
+    const shown = await page.evaluate(() => window.__perf.firstRows);
+    const calls = await apiTimings(page);
+    const list = calls.find((c) => c.path.startsWith("/api/v1/customers?"));
+    if (i >= 2) results.push({ total: shown, listStart: list?.start ?? NaN, listEnd: list?.end ?? NaN, calls });
+    await page.waitForTimeout(300);
+  }
+  await context.close();
+  return results;
+}
+
+/** From the settings page (loaded and idle), a click on the navigation's Customers link until the rows show. */
+async function inAppNavigations(browser, token, lang, runs) {
+  const context = await openContext(browser, token, lang);
+  const page = await context.newPage();
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    await page.goto(`${BASE}/settings`);
+    await page.locator('main input[type="radio"]').first().waitFor();
+    await page.waitForTimeout(500);
+    const link = page.locator('nav a[href="/customers"]').first();
+    await link.click();
+    await page.waitForFunction(() => window.__perf.firstRows !== null, null, { timeout: 30_000 });
+    const { firstRows, lastClick } = await page.evaluate(() => window.__perf);
+    const calls = await apiTimings(page);
+    const list = calls.filter((c) => c.path.startsWith("/api/v1/customers?")).pop();
+    results.push({ total: firstRows - lastClick, listStart: list ? list.start - lastClick : NaN, listEnd: list ? list.end - lastClick : NaN });
+  }
+  await context.close();
+  return results;
+}
+
+function firstRowsReport(runs) {
+  return {
+    firstRows: stats(runs.map((r) => r.total)),
+    ...(runs[0]?.html !== undefined ? { htmlEnd: stats(runs.map((r) => r.html)) } : {}),
+    listApiStart: stats(runs.map((r) => r.listStart)),
+    listApiEnd: stats(runs.map((r) => r.listEnd)),
+    listApi: stats(runs.map((r) => r.listEnd - r.listStart)),
+  };
 }
 
 async function search(page, text) {
@@ -132,31 +191,36 @@ const token = await login();
 const report = {};
 try {
   for (const lang of LANGS) {
-    const first = [];
-    for (let i = 0; i < RUNS; i++) first.push(await firstPage(browser, token, lang));
-    const searches = Object.fromEntries(SEARCHES.map((s) => [s, []]));
-    for (let i = 0; i < RUNS; i++) {
-      const context = await openContext(browser, token, lang);
-      const page = await context.newPage();
-      await page.goto(`${BASE}/customers`);
-      await page.waitForFunction(() => window.__perf.firstRows !== null, null, { timeout: 30_000 });
-      for (const text of SEARCHES) searches[text].push(await search(page, text));
-      await context.close();
+    report[lang] = {};
+    if (MODES.includes("cold")) {
+      const first = [];
+      for (let i = 0; i < RUNS; i++) first.push(await firstPage(browser, token, lang));
+      report[lang].cold = {
+        ...firstRowsReport(first),
+        calls: first[first.length - 1].calls.map((c) => ({ ...c, start: Math.round(c.start), end: Math.round(c.end) })),
+      };
     }
-    report[lang] = {
-      firstRows: stats(first.map((r) => r.total)),
-      firstRowsListApiEnd: stats(first.map((r) => r.listEnd)),
-      firstRowsListApi: stats(first.map((r) => r.listEnd - r.listStart)),
-      firstRowsCalls: first[first.length - 1].calls.map((c) => ({ ...c, start: Math.round(c.start), end: Math.round(c.end) })),
-      search: Object.fromEntries(
+    if (MODES.includes("warm")) report[lang].warmReload = firstRowsReport(await warmReloads(browser, token, lang, RUNS));
+    if (MODES.includes("nav")) report[lang].inAppNavigation = firstRowsReport(await inAppNavigations(browser, token, lang, RUNS));
+    if (MODES.includes("search")) {
+      const searches = Object.fromEntries(SEARCHES.map((s) => [s, []]));
+      for (let i = 0; i < RUNS; i++) {
+        const context = await openContext(browser, token, lang);
+        const page = await context.newPage();
+        await page.goto(`${BASE}/customers`);
+        await page.waitForFunction(() => window.__perf.firstRows !== null, null, { timeout: 30_000 });
+        for (const text of SEARCHES) searches[text].push(await search(page, text));
+        await context.close();
+      }
+      report[lang].search = Object.fromEntries(
         SEARCHES.map((s) => [s, {
           total: stats(searches[s].map((r) => r.total)),
           api: stats(searches[s].map((r) => r.api)),
           apiStart: stats(searches[s].map((r) => r.apiStart)),
           apiEnd: stats(searches[s].map((r) => r.apiEnd)),
         }]),
-      ),
-    };
+      );
+    }
     console.error(`${lang}: done`);
   }
 } finally {

@@ -4,8 +4,8 @@
 import { chromium } from "playwright-core";
 const BASE = process.env.PERF_BASE_URL ?? "http://127.0.0.1:8760";
 const LANG = process.env.PERF_LANG ?? "en";
-const login = await fetch(`${BASE}/api/v1/auth/token`, { method: "POST", body: new URLSearchParams({ username: process.env.PERF_EMAIL ?? "admin@bench.example.com", password: process.env.PERF_PASSWORD ?? "bench-admin-password-1234" }) });
-const token = (await login.json()).access_token;
+// PERF_TOKEN reuses a token (the login is rate-limited).
+const token = process.env.PERF_TOKEN ?? (await (await fetch(`${BASE}/api/v1/auth/token`, { method: "POST", body: new URLSearchParams({ username: process.env.PERF_EMAIL ?? "admin@bench.example.com", password: process.env.PERF_PASSWORD ?? "bench-admin-password-1234" }) })).json()).access_token;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
 const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
 await context.addInitScript(([t, l]) => {
@@ -22,8 +22,9 @@ await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
 await cdp.send("Profiler.start");
 await page.goto(`${BASE}/customers`);
-await page.waitForFunction(() => window.__rows !== null);
-await page.waitForTimeout(300);
+await page.waitForFunction(() => window.__rows !== null, null, { polling: "raf" });
+// PERF_AFTER_MS: how long to keep profiling after the rows appear (0: only what ran before them).
+await page.waitForTimeout(Number(process.env.PERF_AFTER_MS ?? 300));
 const { profile } = await cdp.send("Profiler.stop");
 const info = await page.evaluate(() => ({ rows: window.__rows, root: window.__root, lt: window.__lt, api: performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/")).map((e) => [new URL(e.name).pathname, Math.round(e.startTime), Math.round(e.responseEnd)]), res: performance.getEntriesByType("resource").filter((e) => !e.name.includes("/api/")).map((e) => [e.name.split("/").pop(), Math.round(e.startTime), Math.round(e.responseEnd)]) }));
 console.log(JSON.stringify(info, null, 1));
