@@ -4,6 +4,7 @@ Pure ASGI so streaming responses pass through untouched."""
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -19,6 +20,7 @@ from api.core.errors import InternalError, render
 from api.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 access_log = structlog.get_logger("peyvand.access")
+_ACCESS = logging.getLogger("peyvand.access")  # asked first: building a skipped log event costs more
 error_log = structlog.get_logger("peyvand.errors")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -54,8 +56,12 @@ class CoreMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        incoming = headers.get("x-request-id", "")
+        incoming, declared = "", None  # the two headers this layer reads (ASGI names are lower-case)
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+            elif name == b"content-length":
+                declared = value.decode("latin-1")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
@@ -76,7 +82,6 @@ class CoreMiddleware:
 
         completed = False  # the app returned; cancelled or crashed requests may leave a query mid-flight
         try:
-            declared = headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 response = render(_too_large(limit), path)
                 await response(scope, receive, send_wrapper)
@@ -95,7 +100,7 @@ class CoreMiddleware:
             method = scope.get("method", "")
             HTTP_REQUESTS.labels(method, route, str(status_holder["status"])).inc()
             HTTP_LATENCY.labels(method, route).observe(elapsed)
-            if path not in ("/health", "/metrics"):
+            if path not in ("/health", "/metrics") and _ACCESS.isEnabledFor(logging.INFO):
                 access_log.info(
                     "request", method=method, path=path, route=route,
                     status=status_holder["status"], duration_ms=round(elapsed * 1000, 2),
