@@ -28,7 +28,13 @@ from api.core.ids import new_id
 from api.core.jsonable import to_json
 from api.core.text import normalize_email, normalize_phone, normalize_text
 from api.customers.models import Customer
-from api.customers.repository import READ_STATEMENTS, SUMMARY_COLUMNS, search_terms, visible_customers
+from api.customers.repository import (
+    READ_STATEMENTS,
+    SUMMARY_COLUMNS,
+    WITH_CONTACT,
+    search_terms,
+    visible_customers,
+)
 from api.customers.service import default_display_name, refresh_search
 
 MAX_LIMIT = 200
@@ -88,12 +94,6 @@ OUTBOX_INSERT = (
     'INSERT INTO outbox_event (type, entity_type, entity_id, payload, occurred_at, request_id, '
     'dispatched_at, id) VALUES ($1::VARCHAR, $2::VARCHAR, $3::UUID, $4::JSONB, $5::TIMESTAMP WITH TIME '
     'ZONE, $6::VARCHAR, $7::TIMESTAMP WITH TIME ZONE, $8::UUID) RETURNING outbox_event.attempts'
-)
-DUPLICATES_SELECT = (
-    'SELECT customer.id \nFROM customer \nWHERE customer.deleted_at IS NULL AND (customer.id = ANY (array((SELECT '
-    'customer_email.customer_id \nFROM customer_email \nWHERE customer_email.email IN ($2::VARCHAR)))) OR '
-    'customer.id = ANY (array((SELECT customer_phone.customer_id \nFROM customer_phone \nWHERE '
-    'customer_phone.e164 IN ($3::VARCHAR))))) ORDER BY customer.created_at \n LIMIT $1::INTEGER'
 )
 
 _WRITE_SKIP = frozenset({"id", "created_at", "updated_at", "version", "search_text", "search_vector"})
@@ -326,8 +326,9 @@ def register(app: FastAPI) -> None:
                 p = await _principal(conn, request)
                 need(p, "customers:write")
                 if emails or phones:
-                    dup = await conn.fetch(DUPLICATES_SELECT, 20, emails[0]["email"] if emails else "",
-                                           phones[0]["e164"] if phones else "")
+                    sql, args = WITH_CONTACT.args({"emails": [e["email"] for e in emails], "exclude": None,
+                                                   "phones": [ph["e164"] for ph in phones]})
+                    dup = await conn.fetch(sql, *args)
                     if dup:
                         raise Problem(409, "Likely duplicate customer")
                 owner = {"id": p["user_id"], "team_id": p["team_id"]}  # the caller, as the API takes it

@@ -20,7 +20,7 @@ import asyncpg
 
 from api.core.access import Visibility
 from api.core.text import normalize_text
-from api.customers.repository import READ_STATEMENTS, search_terms
+from api.customers.repository import READ_STATEMENTS, WITH_CONTACT, search_terms
 from bench import baseline_customers as B
 from bench.customers_seed import WRITE_PREFIX
 from bench.seed import plain_url, with_database
@@ -29,12 +29,6 @@ from bench.targets import REPO
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _PHONE_ANY = ("customer.id = ANY(ARRAY(SELECT customer_phone.customer_id \nFROM customer_phone \n"
               "WHERE customer_phone.e164 = ${}::VARCHAR))")
-_DUPLICATES_ANY = (
-    "SELECT customer.id \nFROM customer \nWHERE customer.deleted_at IS NULL AND (customer.id = ANY(ARRAY("
-    "SELECT customer_email.customer_id \nFROM customer_email \nWHERE customer_email.email IN ($2::VARCHAR))) "
-    "OR customer.id = ANY(ARRAY(SELECT customer_phone.customer_id \nFROM customer_phone \n"
-    "WHERE customer_phone.e164 IN ($3::VARCHAR)))) ORDER BY customer.created_at \n LIMIT $1::INTEGER"
-)
 
 
 def _read_one(cid: Any) -> tuple[str, list[Any]]:
@@ -101,12 +95,9 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
     out += [
         ("customers_get: one statement, children as JSON arrays", *_read_one(cid)),
         ("customers_patch: the customer joined with its children", B.PATCH_LOAD_SQL, [cid]),
-        ("customers_create: duplicate check", B.DUPLICATES_SELECT,
-         [20, "nobody.1@writes.example.com", f"{WRITE_PREFIX}0000001"]),
+        ("customers_create: duplicate check", *WITH_CONTACT.args(
+            {"emails": ["nobody.1@writes.example.com"], "phones": [f"{WRITE_PREFIX}0000001"], "exclude": None})),
     ]
-    if proposed:
-        out.append(("PROPOSED customers_create duplicate check: id = ANY(ARRAY(subquery))", _DUPLICATES_ANY,
-                    [20, "nobody.1@writes.example.com", f"{WRITE_PREFIX}0000001"]))
     out.append(("customers_patch: update", B.UPDATE_NAME,
                 ["x", "x", "x", datetime.now(UTC), version + 1, cid, version]))
     return out
