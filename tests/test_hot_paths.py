@@ -2,6 +2,7 @@
 driver-run statements return what SQLAlchemy returns, reads cannot write, routes are mounted flat."""
 
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -9,10 +10,10 @@ from asgi_lifespan import LifespanManager
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from api.core.access import Principal, Role
+from api.core.access import Principal, Role, Visibility, scope_values
 from api.core.db import create_read_sessionmaker
 from api.core.routing import mount_flat
-from api.core.sql import fetch_select
+from api.core.sql import shaped
 from api.customers import repository
 from api.customers.models import Customer
 from api.customers.repository import CustomerFilters
@@ -41,15 +42,18 @@ async def _customers(client, headers, n=3):
     CustomerFilters(q="۰۹۱۲۵۵۵۰۰۰۱"),
     CustomerFilters(consent=["email"]),
     CustomerFilters(kind="person", is_key=False),
+    CustomerFilters(q="سارا", stage=["suspect"], owner_id=[uuid.uuid4()], tag=["VIP"], created_to=datetime.now(UTC)),
 ])
 async def test_driver_rows_equal_sqlalchemy_rows(client, rep_a, engine, filters):
     user, headers = rep_a
     await _customers(client, headers)
     principal = Principal(user_id=user.id, role=Role.sales, team_id=user.team_id, team_ids=(user.team_id,))
-    stmt = repository.apply_filters(repository.visible_summaries(principal), filters).order_by(Customer.id)
+    shape, values = repository.filter_shape(filters)
+    stmt = repository.filtered(Visibility.team, shape, *repository.SUMMARY_COLUMNS).order_by(Customer.id)
+    bound = {**values, **scope_values(principal)}
     async with create_read_sessionmaker(engine)() as session:
-        expected = [dict(r._mapping) for r in (await session.execute(stmt)).all()]
-        got = [dict(r) for r in await fetch_select(session, stmt)]
+        expected = [dict(r._mapping) for r in (await session.execute(stmt, bound)).all()]
+        got = [dict(r) for r in await shaped(("test", shape), lambda: stmt).fetch(session, **bound)]
     assert got == expected
     assert expected or filters.consent or filters.q  # the filters match something in most cases
 
@@ -128,3 +132,27 @@ async def _read_connection_released(pool, client, rep_a, rep_b):
     listed = (await client.get("/api/v1/customers?q=سارا&include_total=true", headers=headers)).json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == str(cid)
     assert (await client.get("/api/v1/customers?include_total=true", headers=other_headers)).json()["total"] == 0
+
+
+@pytest.mark.parametrize("sort", ["display_name", "-display_name", "-updated_at", "created_at"])
+async def test_shaped_list_pages_through_every_sort_and_filter(client, rep_a, rep_b, sort):
+    _, headers = rep_a
+    ids = await _customers(client, headers, n=5)
+    before = datetime.now(UTC).isoformat()
+    params = {"limit": 2, "sort": sort, "is_key": "false", "created_to": before, "tag": "VIP", "q": "سارا",
+              "include_total": "true", "kind": "person"}
+    seen, cursor, totals = [], None, set()
+    for _ in range(5):
+        page = (await client.get("/api/v1/customers", params={**params, **({"cursor": cursor} if cursor else {})},
+                                 headers=headers)).json()
+        seen += [c["display_name"] for c in page["items"]]
+        totals.add(page["total"])
+        if not (cursor := page["next_cursor"]):
+            break
+    names = [f"سارا کریمی {i}" for i in range(5)]
+    expected = {"display_name": names, "-display_name": names[::-1], "-updated_at": names[::-1],
+                "created_at": names}[sort]
+    assert seen == expected and totals == {5} and len(ids) == 5
+    _, other = rep_b
+    assert (await client.get("/api/v1/customers", params=params, headers=other)).json() == {
+        "items": [], "next_cursor": None, "total": 0}

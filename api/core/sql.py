@@ -12,6 +12,7 @@ Rows come back as asyncpg records; json/jsonb are decoded by the codecs SQLAlche
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any, TypeAlias
 
 import asyncpg
@@ -27,6 +28,9 @@ DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
 Db: TypeAlias = AsyncSession | asyncpg.Connection
 
 
+_Compiled = tuple[str, tuple[str, ...], dict[str, Any], frozenset[str], dict[str, Any]]
+
+
 class Statement:
     """A Core statement with named ``bindparam``s, compiled on first use for the session's dialect."""
 
@@ -34,27 +38,32 @@ class Statement:
 
     def __init__(self, stmt: ClauseElement) -> None:
         self._stmt = stmt
-        self._compiled: tuple[str, tuple[str, ...], dict[str, Any], frozenset[str]] | None = None
+        self._compiled: _Compiled | None = None
 
     def text(self, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
         """The SQL and its parameter names in order (the bench's bare baseline runs the same text)."""
-        sql, names, _, _ = self._compile(dialect)
+        sql, names, _, _, _ = self._compile(dialect)
         return sql, names
 
-    def _compile(self, dialect: Dialect) -> tuple[str, tuple[str, ...], dict[str, Any], frozenset[str]]:
+    def _compile(self, dialect: Dialect) -> _Compiled:
         if self._compiled is None:
             compiled: Any = self._stmt.compile(dialect=dialect)
             required = frozenset(name for bind, name in compiled.bind_names.items() if bind.required)
             defaults = dict(compiled.construct_params(_check=False))
-            self._compiled = (compiled.string, tuple(compiled.positiontup or ()), defaults, required)
+            # Types that convert values for the driver (JSONB serialises, for one), as SQLAlchemy would.
+            processors = dict(compiled._bind_processors)
+            self._compiled = (compiled.string, tuple(compiled.positiontup or ()), defaults, required, processors)
         return self._compiled
 
     def args(self, values: dict[str, Any]) -> tuple[str, list[Any]]:
         """The SQL text and its positional arguments (``KeyError`` when a required value is missing)."""
-        sql, names, defaults, required = self._compile(DIALECT)
+        sql, names, defaults, required, processors = self._compile(DIALECT)
         if missing := required - values.keys():
             raise KeyError(f"no value for bind parameter(s) {sorted(missing)}")
-        return sql, [values[n] if n in values else defaults[n] for n in names]
+        args = [values[n] if n in values else defaults[n] for n in names]
+        if processors:
+            args = [processors[n](v) if n in processors else v for n, v in zip(names, args, strict=True)]
+        return sql, args
 
     async def fetch(self, db: Db, **values: Any) -> list[asyncpg.Record]:
         sql, args = self.args(values)
@@ -66,6 +75,19 @@ class Statement:
 
 
 _COMPILED: Any = LRUCache(1000)
+_SHAPED: Any = LRUCache(2000)
+
+
+def shaped(key: Hashable, build: Callable[[], ClauseElement]) -> Statement:
+    """The ``Statement`` for ``key``, built by ``build`` the first time it is asked for.
+
+    For statements put together per request (a list with the filters someone picked) whose values are all
+    bind parameters: ``key`` names everything that changes the SQL (which filters, the sort, the caller's
+    visibility), so building, cache-keying and compiling happen once per shape, not per request."""
+    statement: Statement | None = _SHAPED.get(key)
+    if statement is None:
+        statement = _SHAPED[key] = Statement(build())
+    return statement
 
 
 async def fetch_select(db: Db, stmt: Select[Any]) -> list[Any]:

@@ -13,11 +13,11 @@ import asyncpg
 from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from api.core.access import Principal
-from api.core.pagination import PageParams, SortKey, paginate
+from api.core.access import Principal, Visibility, effective_visibility, scope_values
+from api.core.pagination import PageParams, SortKey, paginate_shaped
 from api.customers import custom_fields, repository
 from api.customers.models import CHANNELS, Customer, CustomerEmail, CustomerPhone
-from api.customers.repository import CustomerFilters
+from api.customers.repository import CustomerFilters, FilterShape
 from api.users.models import User
 
 BOM = "\ufeff"
@@ -62,10 +62,11 @@ def _joined(column: Any, position: Any, where: Any) -> Any:
             .where(where).scalar_subquery())
 
 
-def export_statement(principal: Principal, filters: CustomerFilters) -> Select[Any]:
+def export_statement(level: Visibility, shape: FilterShape) -> Select[Any]:
     """One row per customer with everything the CSV needs (children and the owner's e-mail as columns):
     a batch of 1,000 is one statement, with no ORM objects."""
-    return repository.apply_filters(repository.visible_customers(principal), filters).with_only_columns(
+    return repository.filtered(
+        level, shape,
         *[Customer.__table__.c[name] for name in _CUSTOMER_COLUMNS],
         _joined(CustomerEmail.email, CustomerEmail.position, CustomerEmail.customer_id == Customer.id)
         .label("emails"),
@@ -105,11 +106,14 @@ async def stream_csv(db: asyncpg.Connection, principal: Principal, filters: Cust
     keys = sorted(k for k, f in (await custom_fields.definitions(db)).items() if f.is_active)
     writer.writerow([*COLUMNS, *[f"cf.{k}" for k in keys]])
     head = BOM + buffer.getvalue()
-    stmt = export_statement(principal, filters)
+    level = effective_visibility(principal)
+    shape, values = repository.filter_shape(filters)
+    values.update(scope_values(principal))
     cursor: str | None = None
     while True:
-        rows, cursor, _ = await paginate(db, stmt, sort, PageParams(limit=BATCH, cursor=cursor, include_total=False),
-                                         scalars=False)
+        rows, cursor, _ = await paginate_shaped(
+            db, ("customers:export", level, shape), lambda: export_statement(level, shape), values, sort,
+            PageParams(limit=BATCH, cursor=cursor, include_total=False))
         buffer.seek(0)
         buffer.truncate()
         for c in rows:

@@ -25,12 +25,12 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from api.core.access import Principal, Visibility, bound_scope_filter, effective_visibility, scope_values, visible
-from api.core.sql import Db, Statement, any_of
+from api.core.sql import Db, Statement
 from api.core.text import normalize_phone, normalize_text, to_ascii_digits
 from api.customers.models import Customer, CustomerAddress, CustomerEmail, CustomerPhone
 from api.customers.schemas import AddressRead, CustomerRead, CustomerSummary, EmailRead, PhoneRead
@@ -67,9 +67,11 @@ def visible_customers(principal: Principal) -> Select[Any]:
 SUMMARY_COLUMNS = (*(Customer.__table__.c[name] for name in CustomerSummary.model_fields), Customer.normalized_name)
 
 
-def visible_summaries(principal: Principal) -> Select[Any]:
-    """``visible_customers`` as plain rows of the list's columns: no ORM objects for a page of 50."""
-    return visible_customers(principal).with_only_columns(*SUMMARY_COLUMNS)
+def filtered(level: Visibility, shape: FilterShape, *columns: Any) -> Select[Any]:
+    """``columns`` of the live customers a caller of ``level`` may see, filtered (no ORM objects: the list
+    and the export), with bind parameters only: ``scope_values`` and ``filter_shape``'s values fill them."""
+    return apply_filters(select(*columns).where(
+        bound_scope_filter(level, Customer.owner_id, Customer.team_id), Customer.deleted_at.is_(None)), shape)
 
 
 def with_children(stmt: Select[Any]) -> Select[Any]:
@@ -143,43 +145,79 @@ def _id_in(ids: Select[Any]) -> ColumnElement[bool]:
     return Customer.id == any_(func.array(ids.scalar_subquery()))
 
 
-def apply_filters(stmt: Select[Any], f: CustomerFilters) -> Select[Any]:
+# Which filters are set, and how (see ``filter_shape``): with the caller's visibility and the sort it
+# decides the SQL of a list, whose values are all bind parameters.
+FilterShape = tuple[Any, ...]
+_LISTS = ("stage", "owner_id", "team_id", "source_channel", "importance_tier")
+_RANGES = {"created_from": (Customer.created_at, ">="), "created_to": (Customer.created_at, "<"),
+           "updated_from": (Customer.updated_at, ">="), "updated_to": (Customer.updated_at, "<")}
+
+
+def filter_shape(f: CustomerFilters) -> tuple[FilterShape, dict[str, Any]]:
+    """The filters as a shape (what ``apply_filters`` builds) and the values of its bind parameters."""
+    shape: list[Any] = []
+    values: dict[str, Any] = {}
     if f.q:
         tsquery, phone = search_terms(f.q)
-        matches: list[ColumnElement[bool]] = []
-        if tsquery:
-            matches.append(Customer.search_vector.op("@@")(func.to_tsquery(_SIMPLE, tsquery)))
-        if phone:
-            matches.append(_id_in(select(CustomerPhone.customer_id).where(CustomerPhone.e164 == phone)))
-        stmt = stmt.where(or_(*matches)) if matches else stmt.where(literal(False))
-    if f.stage:
-        stmt = stmt.where(any_of(Customer.stage, f.stage))
-    if f.owner_id:
-        stmt = stmt.where(any_of(Customer.owner_id, f.owner_id))
-    if f.team_id:
-        stmt = stmt.where(any_of(Customer.team_id, f.team_id))
+        shape.append(("q", tsquery is not None, phone is not None))
+        values.update(f_tsquery=tsquery, f_phone=phone)
+    for name in _LISTS:
+        if given := getattr(f, name):
+            shape.append(name)
+            values[f"f_{name}"] = list(given)
     if f.tag:
-        stmt = stmt.where(Customer.tags.overlap([normalize_text(t) for t in f.tag]))
-    if f.source_channel:
-        stmt = stmt.where(any_of(Customer.source_channel, f.source_channel))
-    if f.importance_tier:
-        stmt = stmt.where(any_of(Customer.importance_tier, f.importance_tier))
+        shape.append("tag")
+        values["f_tag"] = [normalize_text(t) for t in f.tag]
     if f.consent:
-        stmt = stmt.where(and_(*[Customer.consent.contains({ch: {"granted": True}}) for ch in f.consent]))
+        shape.append(("consent", tuple(sorted(set(f.consent)))))
     if f.kind:
-        stmt = stmt.where(Customer.kind == f.kind)
+        shape.append("kind")
+        values["f_kind"] = f.kind
     if f.is_key is not None:
-        stmt = stmt.where(Customer.is_key.is_(f.is_key))
-    if f.created_from:
-        stmt = stmt.where(Customer.created_at >= f.created_from)
-    if f.created_to:
-        stmt = stmt.where(Customer.created_at < f.created_to)
-    if f.updated_from:
-        stmt = stmt.where(Customer.updated_at >= f.updated_from)
-    if f.updated_to:
-        stmt = stmt.where(Customer.updated_at < f.updated_to)
-    for key, value in f.custom.items():
-        stmt = stmt.where(Customer.custom_fields.contains({key: value}))
+        shape.append(("is_key", f.is_key))
+    for name in _RANGES:
+        if (moment := getattr(f, name)) is not None:
+            shape.append(name)
+            values[f"f_{name}"] = moment
+    if f.custom:
+        keys = tuple(sorted(f.custom))
+        shape.append(("custom", keys))
+        values.update({f"f_cf_{i}": {key: f.custom[key]} for i, key in enumerate(keys)})
+    return tuple(shape), values
+
+
+def apply_filters(stmt: Select[Any], shape: FilterShape) -> Select[Any]:
+    """``stmt`` narrowed by the filters of ``shape``, each value a bind parameter named in ``filter_shape``."""
+    for part in shape:
+        name = part[0] if isinstance(part, tuple) else part
+        if name == "q":
+            _, has_tsquery, has_phone = part
+            matches: list[ColumnElement[bool]] = []
+            if has_tsquery:
+                matches.append(Customer.search_vector.op("@@")(
+                    func.to_tsquery(_SIMPLE, bindparam("f_tsquery", type_=String))))
+            if has_phone:
+                matches.append(_id_in(select(CustomerPhone.customer_id)
+                                      .where(CustomerPhone.e164 == bindparam("f_phone", type_=String))))
+            stmt = stmt.where(or_(*matches)) if matches else stmt.where(literal(False))
+        elif name in _LISTS:
+            column = getattr(Customer, name)
+            stmt = stmt.where(column == any_(bindparam(f"f_{name}", type_=ARRAY(column.type))))
+        elif name == "tag":
+            stmt = stmt.where(Customer.tags.overlap(bindparam("f_tag", type_=Customer.tags.type)))
+        elif name == "consent":
+            stmt = stmt.where(and_(*[Customer.consent.contains({ch: {"granted": True}}) for ch in part[1]]))
+        elif name == "kind":
+            stmt = stmt.where(Customer.kind == bindparam("f_kind", type_=Customer.kind.type))
+        elif name == "is_key":
+            stmt = stmt.where(Customer.is_key.is_(part[1]))
+        elif name in _RANGES:
+            column, op = _RANGES[name]
+            moment = bindparam(f"f_{name}", type_=column.type)
+            stmt = stmt.where(column >= moment if op == ">=" else column < moment)
+        elif name == "custom":
+            for i in range(len(part[1])):
+                stmt = stmt.where(Customer.custom_fields.contains(bindparam(f"f_cf_{i}", type_=JSONB)))
     return stmt
 
 
