@@ -1,9 +1,10 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import react from "@vitejs/plugin-react";
-import type { Plugin } from "vite";
+import { build, type Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
 // In development the API runs on :8000 (`make dev`; PEYVAND_DEV_API points elsewhere); the browser only
@@ -27,8 +28,54 @@ function swaggerUi(): Plugin {
   };
 }
 
+// src/app/early-requests.ts starts the first page's API requests while the app's code downloads. It is
+// bundled on its own (an IIFE sharing no chunk with the app, so nothing else has to load before it runs)
+// and placed in index.html before the app, `async` (the CSP allows no inline script).
+function earlyRequests(): Plugin {
+  const source = "src/app/early-requests.ts";
+  const name = "early-requests.js";
+  let command: "build" | "serve" = "serve";
+  // Right after the <title>: before the app's own script, after <meta charset>.
+  const inject = (html: string, src: string, type: string) => {
+    if (!html.includes("</title>")) throw new Error("index.html has no <title> to put the early requests after");
+    return html.replace("</title>", `</title>\n    <script${type} async src="${src}"></script>`);
+  };
+  return {
+    name: "peyvand-early-requests",
+    configResolved(config) {
+      command = config.command;
+    },
+    async buildStart() {
+      if (command !== "build") return;
+      const built = await build({
+        configFile: false,
+        logLevel: "warn",
+        build: {
+          write: false,
+          minify: true,
+          lib: { entry: fileURLToPath(new URL(source, import.meta.url)), formats: ["iife"], name: "peyvandEarly" },
+        },
+      });
+      const result = Array.isArray(built) ? built[0] : built;
+      const chunk = result && "output" in result ? result.output.find((file) => file.type === "chunk") : undefined;
+      if (!chunk) throw new Error(`${source} was not built`);
+      this.emitFile({ type: "asset", name, source: chunk.code });
+    },
+    transformIndexHtml: {
+      order: "post",
+      handler(html, ctx) {
+        // In development Vite serves the module itself.
+        if (!ctx.bundle) return inject(html, `/${source}`, ' type="module"');
+        const asset = Object.values(ctx.bundle).find((file) => file.type === "asset" && file.names.includes(name));
+        if (!asset) throw new Error(`${source} was not built`);
+        return inject(html, `/${asset.fileName}`, "");
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), swaggerUi()],
+  plugins: [react(), swaggerUi(), earlyRequests()],
   server: {
     proxy: {
       "/api": API,

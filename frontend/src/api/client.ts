@@ -2,6 +2,7 @@
 // token added to every call and a refused token ending the session (the shell then asks to log in).
 import createClient, { type Middleware } from "openapi-fetch";
 
+import { fetchAdoptingEarly } from "./early";
 import { ApiError, parseProblem } from "./problem";
 import type { paths } from "./schema";
 import { endSession, getToken } from "./session";
@@ -28,7 +29,8 @@ export const authMiddleware: Middleware = {
 export function createApiClient(options: { baseUrl?: string; fetch?: typeof fetch } = {}) {
   const client = createClient<paths>({
     baseUrl: options.baseUrl ?? (typeof window === "undefined" ? "" : window.location.origin),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // Requests the page's boot script already started are adopted instead of sent twice (early.ts).
+    fetch: options.fetch ?? fetchAdoptingEarly,
   });
   client.use(authMiddleware);
   return client;

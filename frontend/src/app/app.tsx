@@ -13,7 +13,8 @@ import { I18nextProvider } from "react-i18next";
 import { RouterProvider } from "react-router";
 
 import { initI18n } from "../lib/i18n";
-import { directionOf, getPreferences, usePreferences } from "../lib/preferences";
+import { directionOf, getPreferences } from "../lib/preferences";
+import { usePreferences } from "../lib/use-preferences";
 import { createQueryClient } from "./query-client";
 import { createRouter } from "./router";
 import { theme } from "./theme";

@@ -8,7 +8,7 @@ import DatePickerImport from "react-multi-date-picker";
 
 import { isoToPicker, pickerCalendar, pickerLocale, pickerToIso, PICKER_FORMAT, typedToIso } from "../lib/calendar-input";
 import { localizeDigits } from "../lib/digits";
-import { usePreferences } from "../lib/preferences";
+import { usePreferences } from "../lib/use-preferences";
 
 // The package is CommonJS: depending on the bundler's interop its default export arrives as the
 // component itself (vitest) or as the module object holding it (the production build).

@@ -1,7 +1,6 @@
 // The viewer's language and calendar. They live on the user (PATCH /me) and are kept here as well so
-// the login page and the first paint after a reload speak the right language.
-import { useSyncExternalStore } from "react";
-
+// the login page and the first paint after a reload speak the right language. No React here: the page's
+// boot script (src/app/early-requests.ts) reads them too; components use use-preferences.ts.
 import { CALENDARS, type CalendarName } from "./dates";
 import type { Language } from "./digits";
 
@@ -58,10 +57,6 @@ export function subscribePreferences(listener: () => void): () => void {
   return () => {
     listeners = listeners.filter((l) => l !== listener);
   };
-}
-
-export function usePreferences(): Preferences {
-  return useSyncExternalStore(subscribePreferences, getPreferences, getPreferences);
 }
 
 export function directionOf(language: Language): "rtl" | "ltr" {

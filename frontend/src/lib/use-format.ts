@@ -3,7 +3,7 @@ import { useMemo } from "react";
 
 import { formatDate, formatDateTime, formatInstantDate } from "./dates";
 import { formatNumber, localizeDigits } from "./digits";
-import { usePreferences } from "./preferences";
+import { usePreferences } from "./use-preferences";
 
 export function useFormat() {
   const { language, calendar } = usePreferences();

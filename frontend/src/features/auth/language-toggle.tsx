@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 
 import { getToken } from "../../api/session";
 import { notifyError } from "../../components/notify";
-import { setPreferences, usePreferences } from "../../lib/preferences";
+import { setPreferences } from "../../lib/preferences";
+import { usePreferences } from "../../lib/use-preferences";
 import { useUpdateMe } from "./queries";
 
 /** Switches between English and Persian; when logged in the choice is kept on the user. */

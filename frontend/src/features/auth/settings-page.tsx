@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import { notifyError } from "../../components/notify";
 import { CALENDARS, type CalendarName } from "../../lib/dates";
-import { usePreferences } from "../../lib/preferences";
+import { usePreferences } from "../../lib/use-preferences";
 import { useFormat } from "../../lib/use-format";
 import { useMe, useUpdateMe } from "./queries";
 

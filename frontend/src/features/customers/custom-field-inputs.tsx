@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import type { CustomFieldRead } from "../../api/types";
 import { DateInput } from "../../components/date-input";
-import { usePreferences } from "../../lib/preferences";
+import { usePreferences } from "../../lib/use-preferences";
 import type { CustomValue } from "./form-model";
 
 interface Props {

@@ -23,13 +23,12 @@ import type {
 import type { components } from "../../api/schema";
 import { useCallback, useEffect, useMemo } from "react";
 import { pollInterval } from "./import-status";
+import { listPageQuery } from "./list-request";
 
 export type CustomerFilters = Pick<
   CustomerListQuery,
   "q" | "stage" | "owner_id" | "tag" | "source_channel" | "importance_tier" | "kind" | "sort"
 >;
-
-const PAGE_SIZE = 50;
 
 export const customerKeys = {
   all: ["customers"] as const,
@@ -52,7 +51,7 @@ export function customerListQuery(filters: CustomerFilters) {
     queryFn: ({ pageParam, signal }) =>
       call(
         api.GET("/api/v1/customers", {
-          params: { query: { ...filters, limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { query: listPageQuery(filters, pageParam) },
           signal,
         }),
       ),
