@@ -30,7 +30,9 @@ export function CustomerSearch() {
   };
 
   return (
-    <Combobox store={combobox} onOptionSubmit={go} withinPortal>
+    // keepMounted={false}: a hidden dropdown kept in the page is positioned as the shell mounts, which
+    // forces a style and layout pass (and a second render) before the first page can be shown.
+    <Combobox store={combobox} onOptionSubmit={go} withinPortal keepMounted={false}>
       <Combobox.Target>
         <TextInput
           w={{ base: "100%", sm: 360 }}
