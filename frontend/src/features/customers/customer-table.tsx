@@ -1,13 +1,14 @@
 import { Table, useDirection } from "@mantine/core";
 import { IconBuilding, IconStar, IconUser } from "@tabler/icons-react";
 import type { TFunction } from "i18next";
-import { memo } from "react";
+import { memo, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import type { CustomerSummary } from "../../api/types";
 import { useFormat } from "../../lib/use-format";
-import { STAGE_COLOR } from "./ladder";
+import type { Stage, Tier } from "../../api/types";
+import { STAGE_COLOR, STAGES, TIERS } from "./ladder";
 
 interface Props {
   customers: CustomerSummary[];
@@ -16,11 +17,24 @@ interface Props {
 
 type Format = ReturnType<typeof useFormat>;
 
+/** The words every row repeats, translated once per table instead of three times a row. */
+function rowLabels(t: TFunction) {
+  return {
+    organization: t("kinds.organization"),
+    person: t("kinds.person"),
+    key: t("customers.key"),
+    stages: Object.fromEntries(STAGES.map((stage) => [stage, t(`stages.${stage}`)])) as Record<Stage, string>,
+    tiers: Object.fromEntries(TIERS.map((tier) => [tier, t(`tiers.${tier}`)])) as Record<Tier, string>,
+  };
+}
+
+type Labels = ReturnType<typeof rowLabels>;
+
 interface RowProps {
   customer: CustomerSummary;
   owner: string;
   pageStart: "left" | "right";
-  t: TFunction;
+  labels: Labels;
   format: Format;
 }
 
@@ -28,22 +42,22 @@ interface RowProps {
  * 50 new rows, which took about 200 ms with ~20 Mantine components a row on the bench machine; a next
  * page, owner names arriving or the list dimming while it loads leave the rows already shown alone.
  * The columns hide at the same breakpoints as the Mantine headings above them (app.css). */
-const CustomerRow = memo(function CustomerRow({ customer, owner, pageStart, t, format }: RowProps) {
+const CustomerRow = memo(function CustomerRow({ customer, owner, pageStart, labels, format }: RowProps) {
   const color = STAGE_COLOR[customer.stage];
   return (
     <tr className="row">
       <td className="cell">
         <div className="row-name">
           {customer.kind === "organization" ? (
-            <IconBuilding size={16} aria-label={t("kinds.organization")} />
+            <IconBuilding size={16} aria-label={labels.organization} />
           ) : (
-            <IconUser size={16} aria-label={t("kinds.person")} />
+            <IconUser size={16} aria-label={labels.person} />
           )}
           <Link to={`/customers/${customer.id}`} className="row-link">
             {customer.display_name}
           </Link>
           {customer.is_key ? (
-            <IconStar size={14} color="var(--mantine-color-yellow-6)" aria-label={t("customers.key")} />
+            <IconStar size={14} color="var(--mantine-color-yellow-6)" aria-label={labels.key} />
           ) : null}
         </div>
         {customer.organization_name && customer.kind === "person" ? (
@@ -55,10 +69,10 @@ const CustomerRow = memo(function CustomerRow({ customer, owner, pageStart, t, f
           className="row-stage"
           style={{ background: `var(--mantine-color-${color}-light)`, color: `var(--mantine-color-${color}-light-color)` }}
         >
-          {t(`stages.${customer.stage}`)}
+          {labels.stages[customer.stage]}
         </span>
       </td>
-      <td className="cell from-md nowrap">{customer.importance_tier ? t(`tiers.${customer.importance_tier}`) : ""}</td>
+      <td className="cell from-md nowrap">{customer.importance_tier ? labels.tiers[customer.importance_tier] : ""}</td>
       <td className="cell from-sm">
         <div dir="ltr" className="row-email" style={{ textAlign: pageStart }}>
           {customer.primary_email ?? ""}
@@ -91,6 +105,7 @@ export function CustomerTable({ customers, ownerName }: Props) {
   // E-mails and phones are left-to-right blocks (the "+" stays left, a long e-mail is cut at its end)
   // that still line up with the column's heading.
   const pageStart = useDirection().dir === "rtl" ? "right" : "left";
+  const labels = useMemo(() => rowLabels(t), [t]);
   return (
     <Table.ScrollContainer minWidth={360}>
       <Table verticalSpacing="xs" className="customer-table" aria-label={t("customers.list.table")}>
@@ -112,7 +127,7 @@ export function CustomerTable({ customers, ownerName }: Props) {
               customer={customer}
               owner={ownerName(customer.owner_id)}
               pageStart={pageStart}
-              t={t}
+              labels={labels}
               format={format}
             />
           ))}
