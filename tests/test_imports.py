@@ -232,7 +232,7 @@ async def test_a_duplicate_outside_the_importers_scope_is_a_row_error(client, re
     job = await imported(client, headers_a, app_settings, HEADER + "Ali,R,ali@example.com,,,\n", policy="update")
     assert (job["created_count"], job["updated_count"], job["error_count"]) == (0, 0, 1)
     errors = (await client.get(f"{IMP}/{job['id']}/errors", headers=headers_a)).json()["items"]
-    assert errors[0]["errors"][0]["type"] == "duplicate"
+    assert errors[0]["errors"][0]["type"] == "duplicate_outside_scope"
 
 
 async def test_a_sales_rep_cannot_import_into_another_owner(client, rep_a, rep_b, app_settings, maker):

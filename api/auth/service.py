@@ -13,7 +13,7 @@ from api.auth.models import ApiKey, AuthSession
 from api.auth.schemas import ApiKeyCreate, Token
 from api.core.access import SCOPES, Principal, Role
 from api.core.db import utcnow
-from api.core.errors import Locked, NotFound, Unauthorized, ValidationFailed
+from api.core.errors import Locked, NotFound, Unauthorized, ValidationFailed, field_error
 from api.core.security import hash_password, needs_rehash, new_token, token_hash, verify_password
 from api.core.settings import Settings
 from api.core.sql import Db, Statement
@@ -159,15 +159,15 @@ async def create_api_key(session: AsyncSession, principal: Principal, data: ApiK
     if unknown:
         raise ValidationFailed(
             "Unknown scopes.",
-            errors=[{"loc": ["body", "scopes"], "msg": f"unknown scope(s): {', '.join(unknown)}",
-                     "type": "value_error"}],
+            errors=[field_error(["body", "scopes"], "scope_unknown", f"unknown scope(s): {', '.join(unknown)}",
+                                scopes=unknown)],
         )
     acting_id = data.user_id or principal.user_id
     acting = await session.get(User, acting_id)
     if acting is None or not acting.is_active:
         raise ValidationFailed(
             "The key must act as an active user.",
-            errors=[{"loc": ["body", "user_id"], "msg": "no such active user", "type": "value_error"}],
+            errors=[field_error(["body", "user_id"], "user_not_found", "no such active user")],
         )
     secret = new_token(API_KEY_PREFIX)
     key = ApiKey(

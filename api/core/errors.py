@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from asyncpg import PostgresError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -79,6 +80,15 @@ class UnsupportedMediaType(AppError):
     status, type, title = 415, "unsupported-media-type", "Unsupported media type"
 
 
+def field_error(loc: list[Any], code: str, msg: str, **ctx: Any) -> dict[str, Any]:
+    """One entry of a 422's ``errors``: where (``loc``), a stable snake_case ``type`` that clients translate
+    (README, "Errors"), the English ``msg``, and the values the message names (``ctx``, JSON values)."""
+    error: dict[str, Any] = {"loc": loc, "msg": msg, "type": code}
+    if ctx:
+        error["ctx"] = ctx
+    return error
+
+
 class ValidationFailed(AppError):
     status, type, title = 422, "validation-error", "Invalid request"
 
@@ -105,6 +115,16 @@ class ServiceUnavailable(AppError):
     status, type, title = 503, "unavailable", "Service unavailable"
 
 
+class FieldError(BaseModel):
+    """What is wrong with one field (``field_error``)."""
+
+    loc: list[str | int] = Field(description="Where: body/query/path/header, then the field's path")
+    msg: str = Field(description="The English wording")
+    type: str = Field(description="A stable code to translate: pydantic's error types for malformed "
+                                  "requests, and the API's own (README, Errors)", examples=["phone_invalid"])
+    ctx: dict[str, Any] | None = Field(None, description="The values the message names")
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details, as every error response carries them."""
 
@@ -114,7 +134,7 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     request_id: str | None = None
-    errors: list[dict[str, Any]] | None = None
+    errors: list[FieldError] | None = None
 
 
 def problem_response(
@@ -156,11 +176,17 @@ _STATUS_ERRORS: dict[int, type[AppError]] = {
 }
 
 
-def _clean_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+def clean_validation_errors(errors: Iterable[Any]) -> list[dict[str, Any]]:
+    """Pydantic's errors as the API reports them: its ``type`` and the JSON values of its ``ctx`` (an
+    invalid e-mail address becomes ``email_invalid``; pydantic calls it a ``value_error``)."""
     cleaned = []
-    for err in exc.errors():
-        item = {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": err.get("type", "")}
-        cleaned.append(item)
+    for err in errors:
+        code, msg = str(err.get("type", "")), str(err.get("msg", ""))
+        ctx = {k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
+               for k, v in (err.get("ctx") or {}).items() if k != "error"}
+        if code == "value_error" and "valid email address" in msg:
+            code, ctx = "email_invalid", {}
+        cleaned.append(field_error(list(err.get("loc", ())), code, msg, **ctx))
     return cleaned
 
 
@@ -176,7 +202,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         return render(
-            ValidationFailed("The request is not valid.", errors=_clean_validation_errors(exc)),
+            ValidationFailed("The request is not valid.", errors=clean_validation_errors(exc.errors())),
             request.url.path,
         )
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.db import Base, IdMixin, utcnow
-from api.core.errors import AppError, IdempotencyConflict, PayloadTooLarge, ValidationFailed, render
+from api.core.errors import AppError, IdempotencyConflict, PayloadTooLarge, ValidationFailed, field_error, render
 from api.core.ids import new_id
 
 HEADER = b"idempotency-key"
@@ -67,7 +67,7 @@ class IdempotencyMiddleware:
         except ValueError:
             err: AppError = ValidationFailed(
                 "Idempotency-Key must be 1-255 printable ASCII characters.",
-                errors=[{"loc": ["header", "Idempotency-Key"], "msg": "invalid key", "type": "value_error"}],
+                errors=[field_error(["header", "Idempotency-Key"], "idempotency_key_invalid", "invalid key")],
             )
             await render(err, path)(scope, receive, send)
             return

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from api.core.errors import ValidationFailed
+from api.core.errors import ValidationFailed, field_error
 from api.core.sql import Db, fetch_select, shaped
 
 T = TypeVar("T")
@@ -67,8 +67,8 @@ def parse_sort(value: str | None, allowed: Mapping[str, Column], tiebreak: Colum
     if name not in allowed:
         raise ValidationFailed(
             f"Cannot sort by {name!r}.",
-            errors=[{"loc": ["query", "sort"], "msg": f"use one of: {', '.join(sorted(allowed))}",
-                     "type": "value_error"}],
+            errors=[field_error(["query", "sort"], "sort_unknown", f"use one of: {', '.join(sorted(allowed))}",
+                                allowed=sorted(allowed))],
         )
     col = allowed[name]
     columns = (col,) if col is tiebreak else (col, tiebreak)
@@ -109,7 +109,7 @@ def encode_cursor(sort: SortKey, values: Sequence[Any]) -> str:
 def decode_cursor(sort: SortKey, cursor: str) -> list[Any]:
     bad = ValidationFailed(
         "The cursor is not valid for this list.",
-        errors=[{"loc": ["query", "cursor"], "msg": "invalid or stale cursor", "type": "value_error"}],
+        errors=[field_error(["query", "cursor"], "cursor_invalid", "invalid or stale cursor")],
     )
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))

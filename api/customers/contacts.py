@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.access import Principal
-from api.core.errors import Conflict, NotFound, ValidationFailed
+from api.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from api.core.ids import new_id
 from api.customers import repository
 from api.customers.models import Customer, CustomerContact
@@ -46,7 +46,7 @@ async def add_contact(session: AsyncSession, principal: Principal, org_id: uuid.
     person = await repository.get_visible(session, principal, data.person_id, children=False)
     if person is None or person.kind != "person":
         raise ValidationFailed("The contact must be a person you can see.", errors=[
-            {"loc": ["body", "person_id"], "msg": "no such person", "type": "value_error"}])
+            field_error(["body", "person_id"], "person_not_found", "no such person")])
     exists = await session.scalar(select(CustomerContact.id).where(
         CustomerContact.organization_id == org_id, CustomerContact.person_id == data.person_id))
     if exists:

@@ -15,7 +15,7 @@ from sqlalchemy import Select, cast, select
 from sqlalchemy.dialects.postgresql import JSONPATH
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.core.errors import Conflict, NotFound, ValidationFailed
+from api.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from api.core.etag import check_if_match
 from api.core.ids import new_id
 from api.core.sql import Db, Statement
@@ -31,16 +31,19 @@ _FALSE = frozenset({"false", "no", "0", "off", "خیر"})
 
 
 class _Bad(Exception):
-    """A value that does not fit its field; the message says why."""
+    """A value that does not fit its field: the error's code, English message and the values it names."""
 
+    def __init__(self, code: str, msg: str, **ctx: Any) -> None:
+        super().__init__(msg)
+        self.code, self.ctx = code, ctx
 
-def _error(loc: list[Any], msg: str) -> dict[str, Any]:
-    return {"loc": loc, "msg": msg, "type": "value_error"}
+    def at(self, loc: list[Any]) -> dict[str, Any]:
+        return field_error(loc, self.code, str(self), **self.ctx)
 
 
 def _number(value: Any) -> int | float:
     if isinstance(value, bool):
-        raise _Bad("expected a number")
+        raise _Bad("custom_field_number", "expected a number")
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -55,17 +58,17 @@ def _number(value: Any) -> int | float:
     else:
         number = None
     if number is None or not number.is_finite():
-        raise _Bad("expected a number")
+        raise _Bad("custom_field_number", "expected a number")
     return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _date(value: Any) -> str:
     if not isinstance(value, str):
-        raise _Bad("expected a date as YYYY-MM-DD")
+        raise _Bad("custom_field_date", "expected a date as YYYY-MM-DD")
     try:
         return date.fromisoformat(to_ascii_digits(value).strip()).isoformat()
     except ValueError:
-        raise _Bad("expected a date as YYYY-MM-DD") from None
+        raise _Bad("custom_field_date", "expected a date as YYYY-MM-DD") from None
 
 
 def _boolean(value: Any) -> bool:
@@ -77,21 +80,21 @@ def _boolean(value: Any) -> bool:
             return True
         if word in _FALSE:
             return False
-    raise _Bad("expected true or false")
+    raise _Bad("custom_field_boolean", "expected true or false")
 
 
 def _text(value: Any) -> str | None:
     if not isinstance(value, str):
-        raise _Bad("expected text")
+        raise _Bad("custom_field_text", "expected text")
     text = value.strip()
     if len(text) > TEXT_MAX:
-        raise _Bad(f"at most {TEXT_MAX} characters")
+        raise _Bad("custom_field_too_long", f"at most {TEXT_MAX} characters", max_length=TEXT_MAX)
     return text or None
 
 
 def _choice(value: Any, choices: list[str]) -> str:
     if not isinstance(value, str):
-        raise _Bad("expected one of the choices")
+        raise _Bad("custom_field_choice", "expected one of the choices", choices=choices)
     if value in choices:
         return value
     # «علي» chooses «علی»: the choice is matched as search matches, then stored as defined.
@@ -99,7 +102,7 @@ def _choice(value: Any, choices: list[str]) -> str:
     for choice in choices:
         if normalize_text(choice) == wanted:
             return choice
-    raise _Bad(f"not one of: {', '.join(choices)}")
+    raise _Bad("custom_field_choice", f"not one of: {', '.join(choices)}", choices=choices)
 
 
 def convert(field: CustomField, value: Any) -> Any:
@@ -134,17 +137,18 @@ def checked_values(fields: Mapping[str, CustomField], current: Mapping[str, Any]
         loc = ["body", "custom_fields", key]
         field = fields.get(key)
         if field is None:
-            errors.append(_error(loc, "no such custom field"))
+            errors.append(field_error(loc, "custom_field_unknown", "no such custom field"))
             continue
         try:
             value = convert(field, raw)
         except _Bad as exc:
-            errors.append(_error(loc, str(exc)))
+            errors.append(exc.at(loc))
             continue
         if not field.is_active and value is not None and value != current.get(key):
-            errors.append(_error(loc, "this custom field is retired; its value can only be cleared"))
+            errors.append(field_error(loc, "custom_field_retired",
+                                      "this custom field is retired; its value can only be cleared"))
         elif value is None and field.required and field.is_active:
-            errors.append(_error(loc, "this custom field is required"))
+            errors.append(field_error(loc, "custom_field_required", "this custom field is required"))
         else:
             out[key] = value
     return out
@@ -162,7 +166,8 @@ async def values_for_create(session: AsyncSession, given: Mapping[str, Any]) -> 
     values = checked_values(fields, {}, given, errors)
     for key, field in fields.items():
         if field.required and field.is_active and key not in given:
-            errors.append(_error(["body", "custom_fields", key], "this custom field is required"))
+            errors.append(field_error(["body", "custom_fields", key], "custom_field_required",
+                                      "this custom field is required"))
     _raise(errors)
     return {k: v for k, v in values.items() if v is not None}
 
@@ -191,15 +196,15 @@ async def typed_filters(db: Db, raw: Mapping[str, str]) -> dict[str, Any]:
         loc = ["query", f"cf.{key}"]
         field = fields.get(key)
         if field is None:
-            errors.append(_error(loc, "no such custom field"))
+            errors.append(field_error(loc, "custom_field_unknown", "no such custom field"))
             continue
         try:
             value = convert(field, text)
         except _Bad as exc:
-            errors.append(_error(loc, str(exc)))
+            errors.append(exc.at(loc))
             continue
         if value is None:
-            errors.append(_error(loc, "give a value to filter by"))
+            errors.append(field_error(loc, "filter_value_required", "give a value to filter by"))
         else:
             out[key] = value
     if errors:
@@ -230,17 +235,19 @@ def _clean_choices(type_: str, choices: list[str]) -> list[str]:
         text = choice.strip()
         if not text or len(text) > CHOICE_MAX:
             raise ValidationFailed("A choice is not valid.", errors=[
-                _error(["body", "choices", i], f"each choice has 1 to {CHOICE_MAX} characters")])
+                field_error(["body", "choices", i], "choice_length", f"each choice has 1 to {CHOICE_MAX} characters",
+                            max_length=CHOICE_MAX)])
         if normalize_text(text) in seen:
             continue
         seen.add(normalize_text(text))
         cleaned.append(text)
     if type_ == "choice" and not cleaned:
         raise ValidationFailed("A choice field needs choices.", errors=[
-            _error(["body", "choices"], "give at least one choice")])
+            field_error(["body", "choices"], "choices_required", "give at least one choice")])
     if type_ != "choice" and cleaned:
         raise ValidationFailed("Only choice fields have choices.", errors=[
-            _error(["body", "choices"], f"a {type_} field has no choices")])
+            field_error(["body", "choices"], "choices_not_allowed", f"a {type_} field has no choices",
+                        field_type=type_)])
     return cleaned
 
 
@@ -277,7 +284,7 @@ async def update_field(session: AsyncSession, field: CustomField, data: CustomFi
         if name in changes:
             if changes[name] is None:
                 raise ValidationFailed(f"{name} may not be null.", errors=[
-                    _error(["body", name], "may not be null")])
+                    field_error(["body", name], "null_not_allowed", "may not be null")])
             setattr(field, name, changes[name].strip() if name == "label" else changes[name])
     if "label_fa" in changes:
         field.label_fa = changes["label_fa"].strip() if changes["label_fa"] else None

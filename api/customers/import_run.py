@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.core.access import Principal, visible
 from api.core.audit import AuditEntry, set_actor
 from api.core.db import utcnow
-from api.core.errors import AppError, ValidationFailed
+from api.core.errors import AppError, ValidationFailed, field_error
 from api.core.events import EVENT_TYPES, emit
 from api.core.events.outbox import OutboxEvent
 from api.core.ids import new_id
@@ -46,8 +46,8 @@ POOL_MIN_ROWS = 5000
 _STATE = select(ImportJob.status, ImportJob.processed_rows).with_for_update()
 _AUDIT_SKIP = frozenset({"id", "created_at", "updated_at", "version", "search_text", "search_vector"})
 _COLUMNS = [c.key for c in cast(Table, Customer.__table__).columns if c.computed is None]
-_NO_NAME = {"loc": ["display_name"], "type": "value_error",
-            "msg": "give a display name, a first or last name, or an organization name"}
+_NO_NAME = field_error(["display_name"], "display_name_required",
+                       "give a display name, a first or last name, or an organization name")
 
 
 class _Draft(SimpleNamespace):
@@ -162,7 +162,7 @@ class ImportRun:
                     owner_id = await session.scalar(select(User.id).where(func.lower(User.email) == key))
                     if owner_id is None:
                         raise ValidationFailed("no such user", errors=[
-                            {"loc": ["owner_email"], "msg": "no such user", "type": "value_error"}])
+                            field_error(["owner_email"], "user_not_found", "no such user")])
                 self.owners[key] = await service.owner_and_team(session, self.principal, owner_id, None)
             except ValidationFailed as exc:
                 self.owners[key] = exc
@@ -204,9 +204,9 @@ class ImportRun:
                 if visible:
                     target = visible[0]
                 elif hidden:
-                    out.errors.append({"row": cand.row, "errors": [{
-                        "loc": ["emails" if cand.data.get("emails") else "phones"], "type": "duplicate",
-                        "msg": "a customer with this e-mail or phone exists outside your scope"}]})
+                    out.errors.append({"row": cand.row, "errors": [field_error(
+                        ["emails" if cand.data.get("emails") else "phones"], "duplicate_outside_scope",
+                        "a customer with this e-mail or phone exists outside your scope")]})
                     continue
             if target is None:
                 pending.append(cand)
@@ -273,8 +273,8 @@ class ImportRun:
         everything we know)."""
         c = await repository.get_visible(session, self.principal, target)
         if c is None:
-            raise ValidationFailed("gone", errors=[{"loc": [], "msg": "the matching customer was deleted",
-                                                    "type": "value_error"}])
+            raise ValidationFailed("gone", errors=[
+                field_error([], "customer_gone", "the matching customer was deleted")])
         data = CustomerCreate.model_validate(cand.data)
         given = data.model_dump(exclude_unset=True, exclude={"kind", "stage", "emails", "phones", "tags",
                                                              "preferences", "owner_id", "team_id"})
@@ -354,8 +354,8 @@ def _custom_values(fields: dict[str, Any], given: dict[str, Any]) -> dict[str, A
     values = custom_fields.checked_values(fields, {}, given, errors)
     for key, f in fields.items():
         if f.required and f.is_active and key not in given:
-            errors.append({"loc": ["custom_fields", key], "msg": "this custom field is required",
-                           "type": "value_error"})
+            errors.append(field_error(["custom_fields", key], "custom_field_required",
+                                      "this custom field is required"))
     if errors:
         raise ValidationFailed("Some custom fields are not valid.", errors=errors)
     return {k: v for k, v in values.items() if v is not None}

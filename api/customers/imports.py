@@ -19,7 +19,7 @@ from sqlalchemy.orm import defer
 
 from api.core.access import Principal, Role, Visibility
 from api.core.db import utcnow
-from api.core.errors import AppError, NotFound, ValidationFailed
+from api.core.errors import AppError, NotFound, ValidationFailed, clean_validation_errors, field_error
 from api.core.ids import new_id
 from api.core.queue import enqueue
 from api.core.text import to_ascii_digits
@@ -68,7 +68,8 @@ def decode(content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed("The file is not UTF-8 text; save it as 'CSV UTF-8'.", errors=[
-            {"loc": ["body", "file"], "msg": f"invalid UTF-8 at byte {exc.start}", "type": "value_error"}]) from None
+            field_error(["body", "file"], "file_encoding", f"invalid UTF-8 at byte {exc.start}",
+                        byte=exc.start)]) from None
 
 
 def _delimiter(header_line: str) -> str:
@@ -104,7 +105,7 @@ def parse_mapping(raw: str | None, header: list[str]) -> dict[str, ImportColumn]
     """The column → field mapping as sent (JSON), or, when none is sent, every column named after a field."""
     if not header or not any(header):
         raise ValidationFailed("The file has no header row.", errors=[
-            {"loc": ["body", "file"], "msg": "the first row must name the columns", "type": "value_error"}])
+            field_error(["body", "file"], "file_no_header", "the first row must name the columns")])
     if raw is None or not raw.strip():
         mapping = {h: ImportColumn(field=h) for h in header if known_field(h)}
     else:
@@ -112,10 +113,10 @@ def parse_mapping(raw: str | None, header: list[str]) -> dict[str, ImportColumn]
             given = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise ValidationFailed("The mapping is not JSON.", errors=[
-                {"loc": ["body", "mapping"], "msg": str(exc), "type": "json_invalid"}]) from None
+                field_error(["body", "mapping"], "json_invalid", str(exc))]) from None
         if not isinstance(given, dict):
             raise ValidationFailed("The mapping is a JSON object of column → field.", errors=[
-                {"loc": ["body", "mapping"], "msg": "expected an object", "type": "dict_type"}])
+                field_error(["body", "mapping"], "dict_type", "expected an object")])
         errors: list[dict[str, Any]] = []
         mapping = {}
         for column, spec in given.items():
@@ -123,19 +124,20 @@ def parse_mapping(raw: str | None, header: list[str]) -> dict[str, ImportColumn]
             try:
                 col = ImportColumn(field=spec) if isinstance(spec, str) else ImportColumn.model_validate(spec)
             except ValidationError as exc:
-                errors += [{"loc": loc + list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+                errors += [{**e, "loc": loc + e["loc"]} for e in clean_validation_errors(exc.errors())]
                 continue
             if column not in header:
-                errors.append({"loc": loc, "msg": "no such column in the file", "type": "value_error"})
+                errors.append(field_error(loc, "column_not_in_file", "no such column in the file"))
             elif not known_field(col.field):
-                errors.append({"loc": loc, "msg": f"unknown customer field {col.field!r}", "type": "value_error"})
+                errors.append(field_error(loc, "field_unknown", f"unknown customer field {col.field!r}",
+                                          field=col.field))
             else:
                 mapping[column] = col
         if errors:
             raise ValidationFailed("The mapping is not valid.", errors=errors)
     if not mapping:
         raise ValidationFailed("No column is mapped to a customer field.", errors=[
-            {"loc": ["body", "mapping"], "msg": "map at least one column", "type": "value_error"}])
+            field_error(["body", "mapping"], "mapping_no_columns", "map at least one column")])
     return mapping
 
 
@@ -154,7 +156,7 @@ async def create_import(session: AsyncSession, principal: Principal, *, filename
     """Keep the file and its mapping, and queue the work; nothing is imported before the commit."""
     if not content.strip():
         raise ValidationFailed("The file is empty.", errors=[
-            {"loc": ["body", "file"], "msg": "empty file", "type": "value_error"}])
+            field_error(["body", "file"], "file_empty", "empty file")])
     header, _ = read_rows(content)
     columns = parse_mapping(mapping, header)
     job = ImportJob(
@@ -270,11 +272,7 @@ def row_errors(import_id: uuid.UUID) -> Select[Any]:
 
 def errors_of(exc: ValidationError | AppError) -> list[dict[str, Any]]:
     """A refused row's problems as a 422 lists them (``loc`` without the "body" prefix)."""
-    raw = exc.errors() if isinstance(exc, ValidationError) else exc.extra.get("errors") or [
-        {"loc": [], "msg": exc.detail, "type": exc.type}]
-    out = []
-    for e in raw:
-        loc = [p for p in e.get("loc", []) if p != "body"]
-        out.append({"loc": loc, "msg": str(e.get("msg", "")), "type": str(e.get("type", "value_error"))})
-    return out
+    raw = clean_validation_errors(exc.errors()) if isinstance(exc, ValidationError) \
+        else exc.extra.get("errors") or [field_error([], exc.type, exc.detail)]
+    return [{**e, "loc": [p for p in e.get("loc", []) if p != "body"]} for e in raw]
 

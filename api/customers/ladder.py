@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 from api.core import audit
 from api.core.access import Principal
 from api.core.db import utcnow
-from api.core.errors import Conflict, NotFound, ValidationFailed
+from api.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from api.core.etag import check_if_match
 from api.core.events import OutboxEvent, emit
 from api.core.events.relay import consume
@@ -49,8 +49,8 @@ class InvalidStageMove(ValidationFailed):
     type, title = "invalid-stage-move", "This ladder move is not allowed"
 
 
-def _refuse(msg: str, field: str = "stage") -> InvalidStageMove:
-    return InvalidStageMove(msg, errors=[{"loc": ["body", field], "msg": msg, "type": "value_error"}])
+def _refuse(code: str, msg: str, field: str = "stage", **ctx: Any) -> InvalidStageMove:
+    return InvalidStageMove(msg, errors=[field_error(["body", field], code, msg, **ctx)])
 
 
 def _clean(reason: str | None) -> str | None:
@@ -110,28 +110,39 @@ def check_manual_move(from_stage: str, to_stage: str, reason: str | None, lapsed
         return
     if to_stage == "disqualified":
         if from_stage not in ("suspect", "prospect"):
-            raise _refuse(f"Only suspects and prospects can be disqualified; this customer is {from_stage}.")
+            raise _refuse("stage_disqualify_not_allowed",
+                          f"Only suspects and prospects can be disqualified; this customer is {from_stage}.",
+                          stage=from_stage)
         if reason is None:
-            raise _refuse("Say why the customer is disqualified (e.g. low credit, unprofitable).", "reason")
+            raise _refuse("stage_disqualify_reason_required",
+                          "Say why the customer is disqualified (e.g. low credit, unprofitable).", "reason")
         return
     if to_stage == "lapsed":
         if from_stage not in BUYING:
-            raise _refuse(f"Only buying customers (first_time to partner) can lapse; this one is {from_stage}.")
+            raise _refuse("stage_lapse_not_allowed",
+                          f"Only buying customers (first_time to partner) can lapse; this one is {from_stage}.",
+                          stage=from_stage)
         return
     if from_stage == "disqualified":
         if reason is None:
-            raise _refuse("Say why a disqualified customer is taken back.", "reason")
+            raise _refuse("stage_requalify_reason_required", "Say why a disqualified customer is taken back.", "reason")
         return
     if from_stage == "lapsed":
         if to_stage != lapsed_from and reason is None:
-            raise _refuse(f"A lapsed customer is won back to the rung it fell from ({lapsed_from or 'unknown'}); "
-                          f"give a reason to put it on {to_stage} instead.", "reason")
+            raise _refuse("stage_winback_reason_required",
+                          f"A lapsed customer is won back to the rung it fell from ({lapsed_from or 'unknown'}); "
+                          f"give a reason to put it on {to_stage} instead.", "reason",
+                          lapsed_from=lapsed_from, stage=to_stage)
         return
     step = RANK[to_stage] - RANK[from_stage]
     if step > 1 and reason is None:
-        raise _refuse(f"Moving from {from_stage} to {to_stage} skips {step - 1} rung(s); give a reason.", "reason")
+        raise _refuse("stage_skip_reason_required",
+                      f"Moving from {from_stage} to {to_stage} skips {step - 1} rung(s); give a reason.", "reason",
+                      from_stage=from_stage, stage=to_stage, skipped=step - 1)
     if step < 0 and reason is None:
-        raise _refuse(f"Moving a customer down the ladder ({from_stage} to {to_stage}) needs a reason.", "reason")
+        raise _refuse("stage_down_reason_required",
+                      f"Moving a customer down the ladder ({from_stage} to {to_stage}) needs a reason.", "reason",
+                      from_stage=from_stage, stage=to_stage)
 
 
 async def move_by_hand(session: AsyncSession, principal: Principal, customer_id: uuid.UUID, to_stage: str,
@@ -167,19 +178,21 @@ async def _locked(session: AsyncSession, customer_id: uuid.UUID) -> Customer:
 def _check_fact(kind: str, amount: Decimal | None, currency: str | None, occurred_at: datetime,
                 settings: Settings, now: datetime) -> str | None:
     if kind not in FACT_KINDS:
-        raise _refuse(f"Unknown fact kind {kind!r}; use one of {', '.join(FACT_KINDS)}.", "kind")
+        raise _refuse("fact_kind_unknown", f"Unknown fact kind {kind!r}; use one of {', '.join(FACT_KINDS)}.", "kind",
+                      allowed=list(FACT_KINDS))
     if occurred_at.tzinfo is None:
-        raise _refuse("Give occurred_at with a time zone (e.g. 2026-01-31T10:00:00Z).", "occurred_at")
+        raise _refuse("occurred_at_timezone", "Give occurred_at with a time zone (e.g. 2026-01-31T10:00:00Z).",
+                      "occurred_at")
     if occurred_at > now + timedelta(days=1):
-        raise _refuse("A fact cannot have happened in the future.", "occurred_at")
+        raise _refuse("occurred_at_future", "A fact cannot have happened in the future.", "occurred_at")
     if kind != "purchase":
         return currency.upper() if currency else None
     if amount is None or amount < 0:
-        raise _refuse("A purchase needs its amount (zero or more).", "amount")
+        raise _refuse("purchase_amount_required", "A purchase needs its amount (zero or more).", "amount")
     currency = (currency or settings.value_currency).upper()
     if currency != settings.value_currency.upper():
-        raise _refuse(f"Customer value is kept in {settings.value_currency}; convert the purchase before "
-                      "sending it.", "currency")
+        raise _refuse("currency_mismatch", f"Customer value is kept in {settings.value_currency}; convert the "
+                      "purchase before sending it.", "currency", currency=settings.value_currency)
     return currency
 
 

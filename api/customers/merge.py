@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.core import audit
 from api.core.access import Principal
 from api.core.db import utcnow
-from api.core.errors import Conflict, NotFound, ValidationFailed
+from api.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from api.core.etag import check_if_match
 from api.core.events import emit
 from api.core.text import normalize_text
@@ -240,15 +240,16 @@ async def merge(session: AsyncSession, principal: Principal, survivor_id: uuid.U
     everything attached moves, the duplicate is deleted with ``merged_into_id`` set; audited."""
     if survivor_id == duplicate_id:
         raise ValidationFailed("A customer cannot be merged into itself.", errors=[
-            {"loc": ["body", "duplicate_id"], "msg": "must differ from the survivor", "type": "value_error"}])
+            field_error(["body", "duplicate_id"], "merge_same", "must differ from the survivor")])
     survivor, dup = await _lock_pair(session, principal, survivor_id, duplicate_id)
     check_if_match(if_match, survivor)
     if survivor.erased_at is not None or dup.erased_at is not None:
         raise Conflict("Erased customers cannot be merged.")
     if survivor.kind != dup.kind:
         raise ValidationFailed("Only customers of the same kind can be merged.", errors=[
-            {"loc": ["body", "duplicate_id"], "msg": f"a {dup.kind} cannot be merged into a {survivor.kind}",
-             "type": "value_error"}])
+            field_error(["body", "duplicate_id"], "merge_kind_mismatch",
+                        f"a {dup.kind} cannot be merged into a {survivor.kind}",
+                        duplicate_kind=dup.kind, survivor_kind=survivor.kind)])
     moved: dict[str, Any] = {
         "emails": _move(survivor.emails, dup.emails, lambda e: e.email),
         "phones": _move(survivor.phones, dup.phones, lambda p: p.e164),

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.access import Principal, Visibility
 from api.core.db import utcnow
-from api.core.errors import Conflict, NotFound, ValidationFailed
+from api.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from api.core.etag import check_if_match
 from api.core.events import emit
 from api.core.ids import new_id
@@ -35,8 +35,8 @@ class DuplicateCustomer(Conflict):
     type, title = "duplicate-customer", "Likely duplicate customer"
 
 
-def _field_error(loc: list[Any], msg: str) -> ValidationFailed:
-    return ValidationFailed(msg, errors=[{"loc": ["body", *loc], "msg": msg, "type": "value_error"}])
+def _field_error(loc: list[Any], code: str, msg: str, **ctx: Any) -> ValidationFailed:
+    return ValidationFailed(msg, errors=[field_error(["body", *loc], code, msg, **ctx)])
 
 
 def normalized_phones(items: list[PhoneIn], region: str) -> list[CustomerPhone]:
@@ -45,7 +45,8 @@ def normalized_phones(items: list[PhoneIn], region: str) -> list[CustomerPhone]:
     for i, item in enumerate(items):
         e164 = normalize_phone(item.number, region)
         if e164 is None:
-            raise _field_error(["phones", i, "number"], f"not a valid phone number: {item.number!r}")
+            raise _field_error(["phones", i, "number"], "phone_invalid", f"not a valid phone number: {item.number!r}",
+                               value=item.number)
         if e164 in seen:
             continue
         seen.add(e164)
@@ -119,11 +120,11 @@ async def owner_and_team(session: AsyncSession, principal: Principal, owner_id: 
     if owner_id is None or owner_id == principal.user_id:
         # The caller: active with this team, as the token lookup just checked; no second query.
         if team_id is not None and principal.visibility is not Visibility.all and team_id not in principal.team_ids:
-            raise _field_error(["team_id"], "outside your teams")
+            raise _field_error(["team_id"], "team_outside_scope", "outside your teams")
         return principal.user_id, team_id if team_id is not None else principal.team_id
     owner = await session.get(User, owner_id)
     if owner is None or not owner.is_active:
-        raise _field_error(["owner_id"], "no such active user")
+        raise _field_error(["owner_id"], "user_not_found", "no such active user")
     level = principal.visibility
     allowed = (
         level is Visibility.all
@@ -131,17 +132,17 @@ async def owner_and_team(session: AsyncSession, principal: Principal, owner_id: 
         or (level is Visibility.team and owner.team_id is not None and owner.team_id in principal.team_ids)
     )
     if not allowed:
-        raise _field_error(["owner_id"], "you cannot give customers to this user")
+        raise _field_error(["owner_id"], "owner_not_allowed", "you cannot give customers to this user")
     team = team_id if team_id is not None else owner.team_id
     if team_id is not None and level is not Visibility.all and team_id not in principal.team_ids:
-        raise _field_error(["team_id"], "outside your teams")
+        raise _field_error(["team_id"], "team_outside_scope", "outside your teams")
     return owner.id, team
 
 
 async def _check_referrer(session: AsyncSession, principal: Principal, referrer_id: uuid.UUID | None) -> None:
     if referrer_id is not None and await repository.get_visible(session, principal, referrer_id,
                                                                 children=False) is None:
-        raise _field_error(["referrer_id"], "no such customer")
+        raise _field_error(["referrer_id"], "customer_not_found", "no such customer")
 
 
 async def duplicates_of(session: AsyncSession, principal: Principal, emails: list[str], phones: list[str],
@@ -200,7 +201,8 @@ async def create_customer(session: AsyncSession, principal: Principal, data: Cus
         setattr(c, name, getattr(data, name))
     c.display_name = (data.display_name or default_display_name(c)).strip()
     if not c.display_name:
-        raise _field_error(["display_name"], "give a display name, a first or last name, or an organization name")
+        raise _field_error(["display_name"], "display_name_required",
+                           "give a display name, a first or last name, or an organization name")
     refresh_search(c)
     session.add(c)
     session.add(StageChange(id=new_id(), customer_id=c.id, from_stage=None, to_stage=c.stage, cause="created",
@@ -251,7 +253,7 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
             session, principal, changes.get("owner_id", c.owner_id), changes.get("team_id"))
     if "referrer_id" in changes:
         if changes["referrer_id"] == c.id:
-            raise _field_error(["referrer_id"], "a customer cannot refer themselves")
+            raise _field_error(["referrer_id"], "self_referral", "a customer cannot refer themselves")
         await _check_referrer(session, principal, changes["referrer_id"])
     for name in SCALAR_FIELDS:
         if name in changes:
@@ -268,7 +270,7 @@ async def update_customer(session: AsyncSession, principal: Principal, c: Custom
         c.preferences = [p.strip() for p in data.preferences or []]
     if "display_name" in changes:
         if not data.display_name:
-            raise _field_error(["display_name"], "may not be empty")
+            raise _field_error(["display_name"], "null_not_allowed", "may not be empty")
         c.display_name = data.display_name.strip()
     elif {"first_name", "last_name", "organization_name"} & changes.keys():
         c.display_name = default_display_name(c) or c.display_name

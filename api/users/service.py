@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.service import revoke_user_sessions
 from api.core import audit
 from api.core.access import Principal, Role, visible
-from api.core.errors import Conflict, NotFound, ValidationFailed
+from api.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from api.core.etag import check_if_match
 from api.core.events import emit
 from api.core.ids import new_id
@@ -23,8 +23,8 @@ from api.users.models import Team, User
 from api.users.schemas import MeUpdate, TeamCreate, TeamRead, TeamUpdate, UserCreate, UserRead, UserUpdate
 
 
-def _field_error(field: str, msg: str) -> ValidationFailed:
-    return ValidationFailed(msg, errors=[{"loc": ["body", field], "msg": msg, "type": "value_error"}])
+def _field_error(field: str, code: str, msg: str) -> ValidationFailed:
+    return ValidationFailed(msg, errors=[field_error(["body", field], code, msg)])
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ async def _require_team(session: AsyncSession, team_id: uuid.UUID | None, field:
         return None
     team = await session.get(Team, team_id)
     if team is None:
-        raise _field_error(field, "no such team")
+        raise _field_error(field, "team_not_found", "no such team")
     return team
 
 
@@ -128,7 +128,7 @@ async def update_user(session: AsyncSession, user: User, data: UserUpdate, if_ma
     changes = data.model_dump(exclude_unset=True)
     for field in ("email", "full_name", "role", "language", "calendar", "is_active"):
         if field in changes and changes[field] is None:
-            raise _field_error(field, "may not be null")
+            raise _field_error(field, "null_not_allowed", "may not be null")
     if "email" in changes and await _email_taken(session, changes["email"], user.id):
         raise Conflict("A user with this e-mail already exists.")
     if "team_id" in changes:
@@ -166,14 +166,14 @@ async def update_me(session: AsyncSession, principal: Principal, data: MeUpdate)
     if changes.get("password") is not None:
         if not data.current_password or not await verify_password(data.current_password, user.password_hash):
             # 422, not 401: the caller is authenticated, and a 401 would tell clients their token died.
-            raise _field_error("current_password", "the current password is missing or wrong")
+            raise _field_error("current_password", "password_wrong", "the current password is missing or wrong")
         user.password_hash = await hash_password(changes.pop("password"))
         # Other devices are logged out; the one making the change stays in.
         await revoke_user_sessions(session, user.id, keep=principal.session_id)
         audit.record(session, "password_change", "user", user.id, {}, owner_id=user.id, team_id=user.team_id)
     for field, value in changes.items():
         if value is None:
-            raise _field_error(field, "may not be null")
+            raise _field_error(field, "null_not_allowed", "may not be null")
         setattr(user, field, value)
     await session.flush()
     emit(session, events.USER_UPDATED, "user", user.id, _user_payload(user))
@@ -203,7 +203,7 @@ async def get_team(session: AsyncSession, principal: Principal, team_id: uuid.UU
 
 async def _require_user(session: AsyncSession, user_id: uuid.UUID | None) -> None:
     if user_id is not None and await session.get(User, user_id) is None:
-        raise _field_error("manager_id", "no such user")
+        raise _field_error("manager_id", "manager_not_found", "no such user")
 
 
 async def create_team(session: AsyncSession, data: TeamCreate) -> Team:
@@ -225,7 +225,7 @@ async def update_team(session: AsyncSession, team: Team, data: TeamUpdate, if_ma
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes:
         if changes["name"] is None:
-            raise _field_error("name", "may not be null")
+            raise _field_error("name", "null_not_allowed", "may not be null")
         team.name = changes["name"].strip()
     if "manager_id" in changes:
         await _require_user(session, changes["manager_id"])
@@ -233,7 +233,7 @@ async def update_team(session: AsyncSession, team: Team, data: TeamUpdate, if_ma
     if "parent_id" in changes and changes["parent_id"] != team.parent_id:
         parent = await _require_team(session, changes["parent_id"], "parent_id")
         if parent is not None and parent.path.startswith(team.path):
-            raise _field_error("parent_id", "a team cannot move under itself or its own sub-team")
+            raise _field_error("parent_id", "team_cycle", "a team cannot move under itself or its own sub-team")
         old_path = team.path
         new_path = f"{parent.path if parent else '/'}{team.id}/"
         team.parent_id = changes["parent_id"]

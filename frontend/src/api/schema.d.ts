@@ -1883,6 +1883,36 @@ export interface components {
             /** Ref */
             ref: string;
         };
+        /**
+         * FieldError
+         * @description What is wrong with one field (``field_error``).
+         */
+        FieldError: {
+            /**
+             * Ctx
+             * @description The values the message names
+             * @default null
+             */
+            ctx: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Loc
+             * @description Where: body/query/path/header, then the field's path
+             */
+            loc: (string | number)[];
+            /**
+             * Msg
+             * @description The English wording
+             */
+            msg: string;
+            /**
+             * Type
+             * @description A stable code to translate: pydantic's error types for malformed requests, and the API's own (README, Errors)
+             * @example phone_invalid
+             */
+            type: string;
+        };
         /** Health */
         Health: {
             /** Status */
@@ -2258,9 +2288,7 @@ export interface components {
              * Errors
              * @default null
              */
-            errors: {
-                [key: string]: unknown;
-            }[] | null;
+            errors: components["schemas"]["FieldError"][] | null;
             /**
              * Instance
              * @default null
