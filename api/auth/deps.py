@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.auth import service
 from api.core.access import Principal
 from api.core.audit import set_actor
-from api.core.deps import ReadConnection, Session
+from api.core.deps import Session, get_read_connection
 from api.core.errors import Unauthorized
 from api.core.sql import Db
 
@@ -64,7 +64,8 @@ class RequireReadScope:
     def __init__(self, scope: str) -> None:
         self.scope = scope
 
-    async def __call__(self, request: Request, db: ReadConnection, credentials: Credentials) -> Reader:
+    async def __call__(self, request: Request, credentials: Credentials) -> Reader:
+        db = await get_read_connection(request)  # a call, not a sub-dependency: one less for FastAPI to solve
         principal = await _authenticate(request, db, credentials)
         principal.require(self.scope)
         return Reader(principal, db)
