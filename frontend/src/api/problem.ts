@@ -128,9 +128,17 @@ export function fieldErrors(problem: Problem | null): Record<string, string> {
   return Object.fromEntries(Object.entries(byPath).map(([path, messages]) => [path, joinMessages(messages)]));
 }
 
-/** Field errors whose path none of the form's fields shows, so they still reach the person. */
-export function unplacedErrors(errors: Record<string, string>, shown: (path: string) => boolean): string[] {
+/** Field errors whose path none of the form's fields shows, so they still reach the person. `label`
+ * names a path for people (null: the message alone). */
+export function unplacedErrors(
+  errors: Record<string, string>,
+  shown: (path: string) => boolean,
+  label: (path: string) => string | null = (path) => path,
+): string[] {
   return Object.entries(errors)
     .filter(([path]) => !shown(path))
-    .map(([path, msg]) => (path ? `${path}: ${msg}` : msg));
+    .map(([path, msg]) => {
+      const name = path ? label(path) : null;
+      return name ? `${name}: ${msg}` : msg;
+    });
 }
