@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fieldErrors, parseProblem } from "../api/problem";
 import fa from "../locales/fa.json";
 import { initI18n } from "./i18n";
-import { joinMessages, joinList, serverMessage } from "./server-messages";
+import { joinList, joinMessages, serverMessage, serverText } from "./server-messages";
 
 const LATIN = /[A-Za-z]/;
 const LRI = "\u2066";
@@ -98,6 +98,14 @@ describe("serverMessage", () => {
       expect(persian).not.toMatch(LATIN);
     }
     expect(await inLanguage("en", () => serverMessage({ type: "brand_new_code" }))).toBe("This value is not valid.");
+  });
+
+  it("passes the server's own English text to English readers only", async () => {
+    expect(await inLanguage("en", () => serverText("The importer can no longer write customers."))).toBe(
+      "The importer can no longer write customers.",
+    );
+    expect(await inLanguage("fa", () => serverText("The importer can no longer write customers."))).toBeUndefined();
+    expect(await inLanguage("en", () => serverText(null))).toBeUndefined();
   });
 
   it("titles an import row refused as a whole by its problem kind", async () => {

@@ -50,9 +50,9 @@ export function joinMessages(items: string[], language: Language = currentLangua
   return items.reduce((text, item, i) => (i ? `${text}${/[.!?؟]$/.test(text) ? " " : separator}${item}` : item), "");
 }
 
-/** Text the server wrote in English, or undefined when the viewer reads Persian. */
-export function serverText(text: string | undefined): string | undefined {
-  return currentLanguage() === "en" ? text : undefined;
+/** Text the server wrote in English, or undefined when the viewer reads Persian (or there is none). */
+export function serverText(text: string | null | undefined): string | undefined {
+  return currentLanguage() === "en" && text ? text : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
