@@ -112,6 +112,12 @@ describe("serverMessage", () => {
     const error = { msg: "A customer with this e-mail or phone already exists.", type: "duplicate-customer" };
     expect(await inLanguage("en", () => serverMessage(error))).toBe("This customer may already exist");
     expect(await inLanguage("fa", () => serverMessage(error))).toBe("شاید این مشتری از قبل ثبت شده باشد");
+    expect(await inLanguage("fa", () => serverMessage({ msg: "Conflict", type: "conflict" }))).toBe("تعارض");
+  });
+
+  it("lets no ctx name pass for an option of i18next", async () => {
+    const error = { msg: "", type: "string_too_long", ctx: { max_length: 80, lng: "en", defaultValue: "x" } };
+    expect(await inLanguage("fa", () => serverMessage(error))).toBe("حداکثر ۸۰ نویسه وارد کنید.");
   });
 
   it("words every code in Persian without Latin letters (file formats excepted)", () => {

@@ -95,18 +95,23 @@ export function serverMessage(error: ServerFieldError): string {
   const english = typeof error.msg === "string" ? error.msg : "";
   const fallback = language === "en" && english ? english : i18next.t("errors.invalidValue");
 
-  // An import row refused as a whole carries a problem kind ("duplicate-customer").
-  if (/^[a-z]+(-[a-z]+)+$/.test(type) && i18next.exists(`errors.kinds.${type}`)) return i18next.t(`errors.kinds.${type}`);
+  // An import row refused as a whole carries a problem kind ("duplicate-customer", "conflict").
+  if (/^[a-z]+(-[a-z]+)*$/.test(type) && i18next.exists(`errors.kinds.${type}`)) return i18next.t(`errors.kinds.${type}`);
   if (!/^[a-z_]+$/.test(type)) return fallback;
 
-  const values: Record<string, string | number> = {};
-  for (const [name, value] of Object.entries(ctx)) values[name] = formatValue(name, value, language);
+  // The values go in `replace`, so that no ctx name can pass for one of i18next's options.
+  const replace: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx)) replace[name] = formatValue(name, value, language);
   const counted = COUNTED[type];
   const count = counted ? ctx[counted] : undefined;
-  if (typeof count === "number") values.count = count;
   // A value the server could not name (a lapsed customer's old rung) has its own wording, where there is one.
-  const context = Object.values(ctx).some((v) => v === null) ? "unknown" : undefined;
-  const options = { ...values, ...(context ? { context } : {}), interpolation: { escapeValue: false } };
+  const unknown = Object.values(ctx).some((v) => v === null);
+  const options = {
+    replace,
+    ...(typeof count === "number" ? { count } : {}),
+    ...(unknown ? { context: "unknown" } : {}),
+    interpolation: { escapeValue: false },
+  };
 
   const key = `serverErrors.${type}`;
   return i18next.exists(key, options) ? i18next.t(key, options) : fallback;
