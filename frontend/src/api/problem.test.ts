@@ -82,6 +82,15 @@ describe("field paths", () => {
       "utm.source: too long",
     ]);
   });
+
+  it("names those paths for people, or leaves a path out", () => {
+    const label = (path: string) => (path === "utm.source" ? "UTM source" : null);
+    expect(unplacedErrors({ "utm.source": "too long", referred_by_id: "no such customer", "": "whole" }, () => false, label)).toEqual([
+      "UTM source: too long",
+      "no such customer",
+      "whole",
+    ]);
+  });
 });
 
 describe("ApiError", () => {

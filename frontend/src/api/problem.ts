@@ -1,12 +1,17 @@
 // RFC 9457 problem details as every API error carries them, and how the SPA reads them.
+import { joinMessages, serverMessage } from "../lib/server-messages";
 import type { components } from "./schema";
 
 type ProblemSchema = components["schemas"]["Problem"];
 
 export interface FieldError {
   loc: (string | number)[];
+  /** English; people read serverMessage(), which words `type` and `ctx` in their language. */
   msg: string;
+  /** A stable code ("string_too_long", "phone_invalid") or, for an import row, a problem kind. */
   type?: string;
+  /** The values the message names ({"max_length": 80}). */
+  ctx?: Record<string, unknown>;
 }
 
 /** The contract's Problem as the SPA reads it (fields the server left out are simply absent). */
@@ -54,6 +59,22 @@ function isFieldError(value: unknown): value is FieldError {
   return isRecord(value) && Array.isArray(value.loc) && typeof value.msg === "string";
 }
 
+/** Plain JSON (null, strings, finite numbers, booleans, arrays and objects of them), nothing else. */
+function isJson(value: unknown): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJson);
+  return isRecord(value) && Object.values(value).every(isJson);
+}
+
+/** A field error with only what the SPA reads; ctx keeps its plain JSON values. */
+function readFieldError(raw: FieldError): FieldError {
+  const error: FieldError = { loc: raw.loc, msg: raw.msg };
+  if (typeof raw.type === "string") error.type = raw.type;
+  if (isRecord(raw.ctx)) error.ctx = Object.fromEntries(Object.entries(raw.ctx).filter(([, value]) => isJson(value)));
+  return error;
+}
+
 /** The problem in a response body, or null when the body is not one (a proxy's HTML page, nothing). */
 export function parseProblem(status: number, body: unknown): Problem | null {
   if (!isRecord(body)) return null;
@@ -64,7 +85,7 @@ export function parseProblem(status: number, body: unknown): Problem | null {
   };
   if (typeof body.detail === "string") problem.detail = body.detail;
   if (typeof body.request_id === "string") problem.request_id = body.request_id;
-  if (Array.isArray(body.errors)) problem.errors = body.errors.filter(isFieldError);
+  if (Array.isArray(body.errors)) problem.errors = body.errors.filter(isFieldError).map(readFieldError);
   if (Array.isArray(body.existing_ids)) {
     problem.existing_ids = body.existing_ids.filter((id): id is string => typeof id === "string");
   }
@@ -95,20 +116,29 @@ export function fieldPath(loc: (string | number)[]): string {
   return parts.map(String).join(".");
 }
 
-/** The problem's field errors by field path; several errors of one field are joined. */
+/** The problem's field errors by field path, in the viewer's language; several errors of one field are
+ * joined. */
 export function fieldErrors(problem: Problem | null): Record<string, string> {
-  const out: Record<string, string> = {};
+  const byPath: Record<string, string[]> = {};
   for (const raw of problem?.errors ?? []) {
     if (!isFieldError(raw)) continue;
     const path = fieldPath(raw.loc);
-    out[path] = out[path] ? `${out[path]}; ${raw.msg}` : raw.msg;
+    (byPath[path] ??= []).push(serverMessage(raw));
   }
-  return out;
+  return Object.fromEntries(Object.entries(byPath).map(([path, messages]) => [path, joinMessages(messages)]));
 }
 
-/** Field errors whose path none of the form's fields shows, so they still reach the person. */
-export function unplacedErrors(errors: Record<string, string>, shown: (path: string) => boolean): string[] {
+/** Field errors whose path none of the form's fields shows, so they still reach the person. `label`
+ * names a path for people (null: the message alone). */
+export function unplacedErrors(
+  errors: Record<string, string>,
+  shown: (path: string) => boolean,
+  label: (path: string) => string | null = (path) => path,
+): string[] {
   return Object.entries(errors)
     .filter(([path]) => !shown(path))
-    .map(([path, msg]) => (path ? `${path}: ${msg}` : msg));
+    .map(([path, msg]) => {
+      const name = path ? label(path) : null;
+      return name ? `${name}: ${msg}` : msg;
+    });
 }

@@ -4,6 +4,8 @@ import { useTranslation } from "react-i18next";
 import { Link, useRouteError } from "react-router";
 
 import { ApiError } from "../api/problem";
+import { serverText } from "../lib/server-messages";
+import { describeError } from "./notify";
 
 export function NotFoundPage() {
   const { t } = useTranslation();
@@ -58,7 +60,11 @@ export function RouteErrorPage() {
       <Title order={1} size="h2">
         {t("errors.title")}
       </Title>
-      <Text c="dimmed">{error instanceof Error ? error.message : t("errors.unexpected")}</Text>
+      <Text c="dimmed">
+        {error instanceof ApiError
+          ? describeError(error).message
+          : (error instanceof Error && serverText(error.message)) || t("errors.unexpected")}
+      </Text>
       <Button onClick={() => window.location.reload()} variant="light">
         {t("common.reload")}
       </Button>

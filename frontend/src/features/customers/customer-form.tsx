@@ -20,6 +20,7 @@ import { useTranslation } from "react-i18next";
 import { unplacedErrors } from "../../api/problem";
 import type { CustomFieldRead } from "../../api/types";
 import { DateInput } from "../../components/date-input";
+import { serverText } from "../../lib/server-messages";
 import { AddressRows } from "./address-rows";
 import { ConsentInputs } from "./consent-inputs";
 import { EmailRows, PhoneRows } from "./contact-rows";
@@ -43,7 +44,7 @@ interface Props {
 }
 
 export function CustomerForm({ mode, initial, customFields, errors, submitting, onSubmit, onCancel, notice }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [values, setValues] = useState(initial);
   const [ownerSearch, setOwnerSearch] = useState("");
   const [ownerOpen, setOwnerOpen] = useState(false);
@@ -66,7 +67,12 @@ export function CustomerForm({ mode, initial, customFields, errors, submitting, 
   const set = <K extends keyof CustomerFormValues>(key: K, value: CustomerFormValues[K]) =>
     setValues((v) => ({ ...v, [key]: value }));
   const isPerson = values.kind === "person";
-  const leftover = unplacedErrors(errors, isFormPath);
+  // A field the form has no input for ("utm.source") by the name the import shows; an API path only in English.
+  const fieldLabel = (path: string) => {
+    const key = `imports.fields.${path.replace(".", "_")}`;
+    return i18n.exists(key) ? t(key) : (serverText(path) ?? null);
+  };
+  const leftover = unplacedErrors(errors, isFormPath, fieldLabel);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import type { ExistingCustomer } from "../../api/problem";
+import { serverText } from "../../lib/server-messages";
 
 /** A likely duplicate (409): links to the customers who already hold the e-mail or phone (named by
  * the 409 itself, nothing fetched), and the choice to create the new record anyway. */
@@ -23,7 +24,7 @@ export function DuplicateNotice({
   return (
     <Alert color="orange" icon={<IconCopy size={18} />} title={t("errors.kinds.duplicate-customer")} role="alert">
       <Stack gap="xs">
-        <Text size="sm">{existing.length ? t("customers.duplicate.intro") : (detail ?? t("customers.duplicate.hidden"))}</Text>
+        <Text size="sm">{existing.length ? t("customers.duplicate.intro") : (serverText(detail) ?? t("customers.duplicate.hidden"))}</Text>
         {existing.length ? (
           <List size="sm">
             {existing.map((c) => (

@@ -5,6 +5,7 @@ import { IconChevronLeft, IconChevronRight } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { serverMessage } from "../../lib/server-messages";
 import { useFormat } from "../../lib/use-format";
 import { columnOfLoc } from "./import-mapping";
 import { useImportErrors } from "./queries";
@@ -17,6 +18,8 @@ interface Props {
 interface Loc {
   loc?: unknown;
   msg?: unknown;
+  type?: unknown;
+  ctx?: unknown;
 }
 
 function asLoc(raw: unknown): (string | number)[] {
@@ -43,7 +46,7 @@ export function ImportErrorsTable({ importId, mapping }: Props) {
       key: `${item.row_number}-${i}`,
       row: item.row_number,
       column: columnOfLoc(asLoc(e.loc), mapping),
-      message: typeof e.msg === "string" ? e.msg : "",
+      message: serverMessage(e),
     })),
   );
   if (!rows.length) return <Text c="dimmed">{t("imports.errors.none")}</Text>;
@@ -66,9 +69,7 @@ export function ImportErrorsTable({ importId, mapping }: Props) {
                 <Table.Td>
                   {r.column === null ? t("imports.errors.wholeRow") : r.column in mapping ? <bdi>{r.column}</bdi> : fieldName(r.column)}
                 </Table.Td>
-                <Table.Td dir="ltr" style={{ textAlign: "start" }}>
-                  {r.message}
-                </Table.Td>
+                <Table.Td>{r.message}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

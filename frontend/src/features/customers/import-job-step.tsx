@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import { ApiError } from "../../api/problem";
+import { serverText } from "../../lib/server-messages";
 import { useFormat } from "../../lib/use-format";
 import { ImportErrorsTable } from "./import-errors-table";
 import { ImportCounters, ImportProgressBar, ImportStatusBadge } from "./import-progress";
@@ -61,7 +62,7 @@ export function ImportJobStep({ importId, onBack, onRun, onRestart }: Props) {
 
       {job.status === "failed" ? (
         <Alert color="red" role="alert" title={dry ? t("imports.job.checkFailed") : t("imports.job.failed")}>
-          {job.error ?? t("errors.unexpected")}
+          {serverText(job.error) ?? t("errors.unexpected")}
         </Alert>
       ) : job.status === "cancelled" ? (
         <Alert color="orange" role="status" title={t("imports.job.cancelled")}>

@@ -9,8 +9,9 @@ import { Link, useSearchParams } from "react-router";
 
 import { useCan, useMe } from "../../api/me";
 import { ApiError } from "../../api/problem";
-import { notifyError } from "../../components/notify";
+import { describeError, notifyError } from "../../components/notify";
 import { PageSkeleton } from "../../components/skeletons";
+import { joinMessages, serverMessage } from "../../lib/server-messages";
 import { useFormat } from "../../lib/use-format";
 import type { CsvHead } from "./import-csv";
 import { ImportHistory } from "./import-history";
@@ -23,13 +24,14 @@ import { useCustomFields, useImport, useStartImport } from "./queries";
 /** The API's objections to a mapping, by CSV column ("" for the file or the mapping as a whole). */
 function mappingErrors(error: unknown): Record<string, string> | null {
   if (!(error instanceof ApiError) || error.status !== 422) return null;
-  const out: Record<string, string> = {};
+  const byColumn: Record<string, string[]> = {};
   for (const e of error.problem?.errors ?? []) {
     const [where, part, column] = e.loc;
     const key = where === "body" && part === "mapping" && typeof column === "string" ? column : "";
-    out[key] = out[key] ? `${out[key]}; ${e.msg}` : e.msg;
+    (byColumn[key] ??= []).push(serverMessage(e));
   }
-  if (!Object.keys(out).length) out[""] = error.message;
+  const out = Object.fromEntries(Object.entries(byColumn).map(([key, messages]) => [key, joinMessages(messages)]));
+  if (!Object.keys(out).length) out[""] = describeError(error).message;
   return out;
 }
 

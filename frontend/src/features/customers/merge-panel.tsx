@@ -10,8 +10,9 @@ import { useNavigate } from "react-router";
 import type { Tagged } from "../../api/client";
 import { ApiError } from "../../api/problem";
 import type { CustomerRead } from "../../api/types";
-import { notifyError, notifySuccess } from "../../components/notify";
+import { describeError, notifyError, notifySuccess } from "../../components/notify";
 import { ltrText } from "../../lib/bidi";
+import { serverMessage } from "../../lib/server-messages";
 import { useFormat } from "../../lib/use-format";
 import { ConflictNotice } from "./conflict-notice";
 import { mergePreview, movesAnything } from "./merge-preview";
@@ -133,7 +134,8 @@ function MergeSummary({
         onError: (error) => {
           if (error instanceof ApiError && error.status === 412) return setConflict(true);
           if (error instanceof ApiError && (error.status === 422 || error.status === 409)) {
-            return setProblem(error.problem?.errors?.[0]?.msg ?? error.message);
+            const first = error.problem?.errors?.[0];
+            return setProblem(first ? serverMessage(first) : describeError(error).message);
           }
           close();
           notifyError(error);

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 
 import { ApiError, fieldErrors } from "../../api/problem";
 import type { CustomerRead, Stage } from "../../api/types";
-import { notifyError, notifySuccess } from "../../components/notify";
+import { describeError, notifyError, notifySuccess } from "../../components/notify";
 import { ConflictNotice } from "./conflict-notice";
 import { isStage, moveNeedsReason, STAGES } from "./ladder";
 import { useMoveStage } from "./queries";
@@ -55,7 +55,7 @@ export function StageMoveDialog({ customer, etag, opened, onClose, onReload }: P
           if (error instanceof ApiError && error.status === 412) return setConflict(true);
           if (error instanceof ApiError && error.status === 422) {
             const found = fieldErrors(error.problem);
-            setErrors(Object.keys(found).length ? found : { reason: error.message });
+            setErrors(Object.keys(found).length ? found : { reason: describeError(error).message });
             return;
           }
           notifyError(error);
