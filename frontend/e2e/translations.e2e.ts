@@ -5,10 +5,10 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { Api, unique } from "./support/api";
-import { useBrowser } from "./support/browser";
+import { screenshot, useBrowser } from "./support/browser";
 import { t } from "./support/i18n";
 import { ADMIN } from "./support/paths";
-import { login } from "./support/ui";
+import { field, login } from "./support/ui";
 
 const b = useBrowser();
 const PASSWORD = "e2e-translations-pw-1";
@@ -75,5 +75,22 @@ describe("Persian screens", () => {
     await expectPersianOnly(page, "/customers/import", t("fa", "customers.importTitle"));
     await expectPersianOnly(page, `/customers/${customerId}/duplicates`, "رضا کریمی");
     await expectPersianOnly(page, "/settings", t("fa", "settings.title"));
+  });
+});
+
+describe("Persian refusals", () => {
+  it("say what the server refused in Persian, beside the field", async () => {
+    const page = b.page;
+    await login(page, email, PASSWORD);
+    await page.goto("/customers/new");
+    await field(page, t("fa", "customers.form.firstName")).fill("سارا");
+    // Long enough for the form, not a phone number: only the server knows, and says so with a code.
+    await field(page, t("fa", "customers.form.phone", { n: 1 })).fill("۱۲۳۴۵");
+    await page.getByRole("button", { name: t("fa", "customers.form.create") }).click();
+    const [wording] = t("fa", "serverErrors.phone_invalid", { value: "§" }).split("§");
+    await page.getByText(wording ?? "", { exact: false }).first().waitFor();
+    expect(page.url()).toMatch(/\/customers\/new$/);
+    await screenshot(page, "customer-create-refused", "fa");
+    expect(await latinWords(page), "Latin words beside a refused field").toEqual([]);
   });
 });
