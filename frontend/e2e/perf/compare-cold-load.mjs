@@ -8,6 +8,8 @@
 //     node e2e/perf/compare-cold-load.mjs
 import { chromium } from "playwright-core";
 import { loadavg } from "node:os";
+
+import { signedInContext } from "./signed-in.mjs";
 const BASES = (process.env.BASES ?? "http://127.0.0.1:8771,http://127.0.0.1:8770").split(",");
 const RUNS = Number(process.env.RUNS ?? 8);
 const LANGS = (process.env.LANGS ?? "en,fa").split(",");
@@ -27,13 +29,7 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 const res = {};
 const loads = [loadavg()[0]];
 for (const lang of LANGS) for (let i = 0; i < RUNS; i++) for (const base of (i % 2 ? [...BASES].reverse() : BASES)) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: "Asia/Tehran" });
-  await context.addInitScript(([t, l]) => {
-    sessionStorage.setItem("peyvand.access_token", t);
-    localStorage.setItem("peyvand.preferences", JSON.stringify({ language: l, calendar: l === "fa" ? "jalali" : "gregorian" }));
-  }, [token, lang]);
-  await context.addInitScript(probe);
-  if (lang === "fa") await context.route("**/api/v1/me", async (route) => { const r = await route.fetch(); const me = await r.json(); await route.fulfill({ response: r, json: { ...me, language: "fa", calendar: "jalali" } }); });
+  const context = await signedInContext(browser, token, lang, probe);
   const page = await context.newPage();
   await page.goto(`${base}/customers`);
   await page.waitForFunction(() => window.__p.painted !== null, null, { timeout: 30000 });

@@ -19,6 +19,8 @@
 // browser (language fa, Jalali) instead of changing the user's saved language.
 import { chromium } from "playwright-core";
 
+import { signedInContext } from "./signed-in.mjs";
+
 const BASE = process.env.PERF_BASE_URL ?? "http://127.0.0.1:8760";
 const EMAIL = process.env.PERF_EMAIL ?? "admin@bench.example.com";
 const PASSWORD = process.env.PERF_PASSWORD ?? "bench-admin-password-1234";
@@ -63,21 +65,8 @@ async function login() {
   return (await response.json()).access_token;
 }
 
-async function openContext(browser, token, lang) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: "Asia/Tehran" });
-  await context.addInitScript(([t, l]) => {
-    sessionStorage.setItem("peyvand.access_token", t);
-    localStorage.setItem("peyvand.preferences", JSON.stringify({ language: l, calendar: l === "fa" ? "jalali" : "gregorian" }));
-  }, [token, lang]);
-  await context.addInitScript(probe);
-  if (lang === "fa") {
-    await context.route("**/api/v1/me", async (route) => {
-      const response = await route.fetch();
-      const me = await response.json();
-      await route.fulfill({ response, json: { ...me, language: "fa", calendar: "jalali" } });
-    });
-  }
-  return context;
+function openContext(browser, token, lang) {
+  return signedInContext(browser, token, lang, probe);
 }
 
 /** The API calls of the page so far: path (and query), start and end in ms since navigation. */

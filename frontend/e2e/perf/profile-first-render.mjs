@@ -2,20 +2,19 @@
 // Run like customer-list-1m.mjs (built app, API on the 1M database): PERF_LANG=fa node e2e/perf/profile-first-render.mjs
 // answered and the rows appeared, and the functions with the most self time (minified names + location).
 import { chromium } from "playwright-core";
+
+import { signedInContext } from "./signed-in.mjs";
 const BASE = process.env.PERF_BASE_URL ?? "http://127.0.0.1:8760";
 const LANG = process.env.PERF_LANG ?? "en";
 // PERF_TOKEN reuses a token (the login is rate-limited).
 const token = process.env.PERF_TOKEN ?? (await (await fetch(`${BASE}/api/v1/auth/token`, { method: "POST", body: new URLSearchParams({ username: process.env.PERF_EMAIL ?? "admin@bench.example.com", password: process.env.PERF_PASSWORD ?? "bench-admin-password-1234" }) })).json()).access_token;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
-const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-await context.addInitScript(([t, l]) => {
-  sessionStorage.setItem("peyvand.access_token", t);
-  localStorage.setItem("peyvand.preferences", JSON.stringify({ language: l, calendar: l === "fa" ? "jalali" : "gregorian" }));
+const context = await signedInContext(browser, token, LANG, () => {
   window.__lt = [];
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__lt.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: "longtask", buffered: true });
   window.__rows = null; window.__root = null; new MutationObserver(() => { const r = document.getElementById("root"); if (window.__root === null && r && r.childElementCount) window.__root = performance.now(); }).observe(document, { childList: true, subtree: true });
   new MutationObserver(() => { if (window.__rows === null && document.querySelector("table tbody tr")) window.__rows = performance.now(); }).observe(document, { childList: true, subtree: true });
-}, [token, LANG]);
+});
 const page = await context.newPage();
 const cdp = await context.newCDPSession(page);
 await cdp.send("Profiler.enable");
