@@ -15,11 +15,11 @@
 //     PERF_PASSWORD=bench-admin-password-1234 node e2e/perf/customer-list-1m.mjs
 //
 // PERF_TOKEN reuses a token instead of logging in (the login is rate-limited); PERF_MODES picks among
-// cold, warm, nav and search (all by default). Nothing is written to the database beyond the login. The Persian runs rewrite the /me answer in the
-// browser (language fa, Jalali) instead of changing the user's saved language.
+// cold, warm, nav and search (all by default). Nothing is written to the database beyond the login and the
+// user's saved language and calendar, set to the language being measured and put back afterwards.
 import { chromium } from "playwright-core";
 
-import { signedInContext } from "./signed-in.mjs";
+import { saveLanguage, signedInContext } from "./signed-in.mjs";
 
 const BASE = process.env.PERF_BASE_URL ?? "http://127.0.0.1:8760";
 const EMAIL = process.env.PERF_EMAIL ?? "admin@bench.example.com";
@@ -190,6 +190,7 @@ const token = await login();
 const report = {};
 try {
   for (const lang of LANGS) {
+    const restore = await saveLanguage(BASE, token, lang);
     report[lang] = {};
     if (MODES.includes("cold")) {
       const first = [];
@@ -220,6 +221,7 @@ try {
         }]),
       );
     }
+    await restore();
     console.error(`${lang}: done`);
   }
 } finally {

@@ -3,12 +3,13 @@
 // answered and the rows appeared, and the functions with the most self time (minified names + location).
 import { chromium } from "playwright-core";
 
-import { signedInContext } from "./signed-in.mjs";
+import { saveLanguage, signedInContext } from "./signed-in.mjs";
 const BASE = process.env.PERF_BASE_URL ?? "http://127.0.0.1:8760";
 const LANG = process.env.PERF_LANG ?? "en";
 // PERF_TOKEN reuses a token (the login is rate-limited).
 const token = process.env.PERF_TOKEN ?? (await (await fetch(`${BASE}/api/v1/auth/token`, { method: "POST", body: new URLSearchParams({ username: process.env.PERF_EMAIL ?? "admin@bench.example.com", password: process.env.PERF_PASSWORD ?? "bench-admin-password-1234" }) })).json()).access_token;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+const restore = await saveLanguage(BASE, token, LANG);
 const context = await signedInContext(browser, token, LANG, () => {
   window.__lt = [];
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__lt.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: "longtask", buffered: true });
@@ -33,3 +34,4 @@ const dt = profile.timeDeltas; let i = 0;
 for (const s of profile.samples) { const n = byId.get(s); const f = n.callFrame; const key = `${f.functionName || "(anon)"} ${f.url.split("/").pop()}:${f.lineNumber}:${f.columnNumber}`; self.set(key, (self.get(key) ?? 0) + (dt[i++] ?? 0) / 1000); }
 console.log([...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => `${v.toFixed(1)}ms ${k}`).join("\n"));
 await browser.close();
+await restore();
