@@ -32,7 +32,7 @@ _Compiled = tuple[str, tuple[str, ...], dict[str, Any], frozenset[str], dict[str
 
 
 class Statement:
-    """A Core statement with named ``bindparam``s, compiled on first use for the session's dialect."""
+    """A Core statement with named ``bindparam``s, compiled once, on first use, for asyncpg (``DIALECT``)."""
 
     __slots__ = ("_compiled", "_stmt")
 
@@ -40,8 +40,9 @@ class Statement:
         self._stmt = stmt
         self._compiled: _Compiled | None = None
 
-    def text(self, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
-        """The SQL and its parameter names in order (the bench's bare baseline runs the same text)."""
+    def text(self, dialect: Dialect = DIALECT) -> tuple[str, tuple[str, ...]]:
+        """The SQL and its parameter names in order (the bench's bare baseline runs the same text); compiled
+        for ``dialect`` if this is its first use."""
         sql, names, _, _, _ = self._compile(dialect)
         return sql, names
 
