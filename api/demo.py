@@ -129,6 +129,12 @@ def _demo_customer(i: int, rnd: random.Random, owner: User) -> CustomerCreate:
     return CustomerCreate.model_validate(data)
 
 
+_REASONS_EN = {"partner": "Co-develops products with us", "disqualified": "Low credit: unpaid invoices elsewhere",
+               "lapsed": "No purchase for over a year", "advocate": "Recommends us to friends", "": "Demo data"}
+_REASONS_FA = {"partner": "با ما محصول مشترک می‌سازد", "disqualified": "اعتبار کم: فاکتورهای پرداخت‌نشده در جای دیگر",
+               "lapsed": "بیش از یک سال خریدی نکرده", "advocate": "ما را به دوستانش معرفی می‌کند", "": "داده‌های نمونه"}
+
+
 async def _climb(session: AsyncSession, actor: Principal, c: Customer, rung: str, rnd: random.Random) -> None:
     """Put a demo customer on its rung the way real facts would: purchases for the buying rungs, a
     referral for advocates, and by hand with a reason for the rest."""
@@ -143,10 +149,10 @@ async def _climb(session: AsyncSession, actor: Principal, c: Customer, rung: str
         await ladder.record_fact(session, c.id, "referral", f"demo:{c.id}:referral", occurred_at=now,
                                  principal=actor)
     await session.refresh(c)
-    reasons = {"partner": "Co-develops products with us", "disqualified": "Low credit: unpaid invoices elsewhere",
-               "lapsed": "No purchase for over a year", "advocate": "Recommends us to friends"}
+    # What the demo's people typed as their reasons, in the customer's language.
+    reasons = _REASONS_FA if c.language == "fa" else _REASONS_EN
     if c.stage != rung:
-        await ladder.move(session, actor, c, rung, cause="manual", reason=reasons.get(rung, "Demo data"))
+        await ladder.move(session, actor, c, rung, cause="manual", reason=reasons.get(rung, reasons[""]))
 
 
 async def seed_customers(session: AsyncSession) -> int:

@@ -142,7 +142,7 @@ async def test_a_purchase_requalifies_a_disqualified_customer_but_praise_does_no
     await fact(db, settings, c["id"], "purchase", "invoice:1")
     assert (await stage_of(db, c["id"]))[0] == "first_time"
     latest = (await history(client, headers, c["id"]))[0]
-    assert latest["from_stage"] == "disqualified" and "requalified" in latest["reason"]
+    assert (latest["from_stage"], latest["cause"], latest["reason"]) == ("disqualified", "purchase", "invoice:1")
 
 
 async def test_bad_facts_are_refused_and_record_nothing(client, rep_a, db):

@@ -226,10 +226,11 @@ async def _climb(session: AsyncSession, principal: Principal | None, c: Customer
     rung = await _earned_rung(session, c, fact.kind, settings, now)
     if rung is None:
         return
+    # An automatic move's reason is the fact's reference (data, the same in every language); its cause says
+    # what happened, and clients word it in their language.
     if c.stage == "disqualified":
         if fact.kind == "purchase":
-            await move(session, principal, c, rung, cause="purchase",
-                       reason="A paid purchase requalified a disqualified customer.")
+            await move(session, principal, c, rung, cause="purchase", reason=fact.ref)
         return
     if c.stage == "lapsed":
         # Only a fresh buying fact wins back: a late-delivered old invoice says nothing about today.
@@ -237,11 +238,10 @@ async def _climb(session: AsyncSession, principal: Principal | None, c: Customer
         if fact.kind in BUYING_FACTS and fresh:
             back = c.lapsed_from if c.lapsed_from in RANK else rung
             target = rung if RANK[rung] > RANK[back] else back
-            await move(session, principal, c, target, cause="win_back",
-                       reason=f"Won back by a {fact.kind.replace('_', ' ')} ({fact.ref}).")
+            await move(session, principal, c, target, cause="win_back", reason=fact.ref)
         return
     if RANK[rung] > RANK[c.stage]:
-        await move(session, principal, c, rung, cause=_CAUSE[fact.kind], reason=f"{fact.kind}: {fact.ref}")
+        await move(session, principal, c, rung, cause=_CAUSE[fact.kind], reason=fact.ref)
 
 
 async def record_fact(session: AsyncSession, customer_id: uuid.UUID, kind: str, ref: str, *,

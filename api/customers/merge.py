@@ -196,7 +196,7 @@ async def _climb(session: AsyncSession, principal: Principal, survivor: Customer
     (disqualified, lapsed) were decisions and stay."""
     rank = ladder.RANK
     if survivor.stage in rank and dup.stage in rank and rank[dup.stage] > rank[survivor.stage]:
-        await ladder.move(session, principal, survivor, dup.stage, cause="merge", reason=f"merged with {dup.id}")
+        await ladder.move(session, principal, survivor, dup.stage, cause="merge", reason=str(dup.id))
 
 
 async def _repoint(session: AsyncSession, model: Any, column: str, old: uuid.UUID, new: uuid.UUID) -> int:
