@@ -338,9 +338,9 @@ async def lapse_batch(session: AsyncSession, settings: Settings, now: datetime) 
     )).all()
     if not rows:
         return 0
-    reason = f"No purchase for {settings.ladder_lapse_days} days."
+    # The cause says why (clients word it); there is no reference to keep as the reason.
     changes = [{"id": new_id(), "customer_id": r.id, "from_stage": r.lapsed_from, "to_stage": "lapsed",
-                "cause": "lapse", "reason": reason, "actor_user_id": None, "occurred_at": now} for r in rows]
+                "cause": "lapse", "reason": None, "actor_user_id": None, "occurred_at": now} for r in rows]
     await session.execute(insert(StageChange), changes)
     for r in rows:
         audit.record(session, "update", "customer", r.id,
@@ -355,7 +355,7 @@ async def lapse_batch(session: AsyncSession, settings: Settings, now: datetime) 
     for ch in changes:
         c = by_id[ch["customer_id"]]
         data = {**service.payload(c), "from_stage": ch["from_stage"], "to_stage": "lapsed", "cause": "lapse",
-                "reason": reason}
+                "reason": None}
         emit(session, events.CUSTOMER_STAGE_CHANGED, "customer", c.id, data)
         emit(session, events.CUSTOMER_LAPSED, "customer", c.id, data)
     return len(rows)
