@@ -8,7 +8,7 @@ import type { Stage, Tier } from "../../api/types";
 import { useFormat } from "../../lib/use-format";
 import { STAGES, TIERS } from "./ladder";
 import { isFiltered, SORTS } from "./list-filters";
-import { alreadyFiltered, ownerOptions } from "./owner-options";
+import { ownerOptions, useOwnerSearch } from "./owner-options";
 import type { CustomerFilters } from "./queries";
 import { useOwnerChoices, usePrefetchCustomerList } from "./queries";
 
@@ -113,10 +113,9 @@ export const CustomerFilterBar = memo(function CustomerFilterBar({ filters, onCh
 function FilterGrid({ filters, onChange }: Props) {
   const { t } = useTranslation();
   const inactive = t("customers.inactiveUser");
-  const [ownerSearch, setOwnerSearch] = useState("");
-  const [ownerOpen, setOwnerOpen] = useState(false);
+  const owner = useOwnerSearch();
   const chosenOwners = useMemo(() => filters.owner_id ?? [], [filters.owner_id]);
-  const { users, meId } = useOwnerChoices(ownerSearch, chosenOwners, ownerOpen);
+  const { users, meId } = useOwnerChoices(owner.search, chosenOwners, owner.opened);
   // The API matched the names already (it folds more spellings than the browser would).
   const owners = useMemo(() => ownerOptions(users, "", chosenOwners, inactive), [users, chosenOwners, inactive]);
   const onlyMine = Boolean(meId && filters.owner_id?.length === 1 && filters.owner_id[0] === meId);
@@ -153,13 +152,7 @@ function FilterGrid({ filters, onChange }: Props) {
           data={owners}
           value={filters.owner_id ?? []}
           onChange={(values) => set("owner_id", orUndefined(values))}
-          searchValue={ownerSearch}
-          onSearchChange={setOwnerSearch}
-          onDropdownOpen={() => setOwnerOpen(true)}
-          filter={alreadyFiltered}
-          searchable
-          clearable
-          nothingFoundMessage={t("customers.filters.ownerNone")}
+          {...owner.pickerProps}
         />
         <Switch
           size="xs"

@@ -27,7 +27,7 @@ import { EmailRows, PhoneRows } from "./contact-rows";
 import { CustomFieldInputs } from "./custom-field-inputs";
 import { type CustomerFormValues, isFormPath } from "./form-model";
 import { CHANNELS, STRATEGIES, TIERS } from "./ladder";
-import { alreadyFiltered, ownerLabel, ownerOptions } from "./owner-options";
+import { ownerLabel, ownerOptions, useOwnerSearch } from "./owner-options";
 import { useColleagues, useOwnerChoices } from "./queries";
 
 interface Props {
@@ -46,8 +46,7 @@ interface Props {
 export function CustomerForm({ mode, initial, customFields, errors, submitting, onSubmit, onCancel, notice }: Props) {
   const { t, i18n } = useTranslation();
   const [values, setValues] = useState(initial);
-  const [ownerSearch, setOwnerSearch] = useState("");
-  const [ownerOpen, setOwnerOpen] = useState(false);
+  const owner = useOwnerSearch();
   const ownerId = values.owner_id;
   const keep = useMemo(
     () => [ownerId, initial.owner_id].filter((id): id is string => id !== null),
@@ -56,8 +55,8 @@ export function CustomerForm({ mode, initial, customFields, errors, submitting, 
   const inactive = t("customers.inactiveUser");
   // Once someone is picked the box shows their name: all the choices come back until it is edited.
   const picked = useColleagues(keep).colleague(ownerId);
-  const search = picked && ownerLabel(picked, inactive) === ownerSearch ? "" : ownerSearch;
-  const { users } = useOwnerChoices(search, keep, ownerOpen);
+  const search = picked && ownerLabel(picked, inactive) === owner.search ? "" : owner.search;
+  const { users } = useOwnerChoices(search, keep, owner.opened);
   // Only active people can be given customers; the current owner stays listed even after leaving.
   // The API matched the names already.
   const owners = useMemo(
@@ -218,13 +217,7 @@ export function CustomerForm({ mode, initial, customFields, errors, submitting, 
               data={owners}
               value={values.owner_id}
               onChange={(id) => set("owner_id", id)}
-              searchValue={ownerSearch}
-              onSearchChange={setOwnerSearch}
-              onDropdownOpen={() => setOwnerOpen(true)}
-              filter={alreadyFiltered}
-              searchable
-              clearable
-              nothingFoundMessage={t("customers.filters.ownerNone")}
+              {...owner.pickerProps}
               error={errors.owner_id}
             />
             <TagsInput

@@ -3,6 +3,8 @@
 // included. The pickers get the people whose name matches what was typed, a few dozen at most, plus
 // whoever is already chosen.
 import type { OptionsFilter } from "@mantine/core";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 
 import type { Colleague } from "../../api/types";
 
@@ -46,3 +48,22 @@ export function ownerOptions(
 
 /** For the pickers' `filter`: the options are already narrowed here (with the folding above). */
 export const alreadyFiltered: OptionsFilter = ({ options }) => options;
+
+/** What both owner pickers (the list's filter, the form) keep and give Mantine's Select / MultiSelect: the
+ * text typed (the API matches names; asked only once the dropdown has opened) and the combobox props that
+ * show the API's matches as they come. */
+export function useOwnerSearch() {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState("");
+  const [opened, setOpened] = useState(false);
+  const pickerProps = {
+    searchValue: search,
+    onSearchChange: setSearch,
+    onDropdownOpen: () => setOpened(true),
+    filter: alreadyFiltered,
+    searchable: true,
+    clearable: true,
+    nothingFoundMessage: t("customers.filters.ownerNone"),
+  };
+  return { search, opened, pickerProps };
+}
