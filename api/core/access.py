@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Uuid, any_, bindparam, false, or_, true
+from sqlalchemy import ColumnElement, Uuid, bindparam, false, or_, true
 
 from api.core.errors import Forbidden
-from api.core.sql import any_of
+from api.core.sql import any_of, any_param
 
 
 class Role(StrEnum):
@@ -137,7 +137,7 @@ def bound_scope_filter(
     own = owner_col == bindparam("scope_user", type_=Uuid)
     if level is Visibility.own or team_col is None:
         return own
-    return or_(own, team_col == any_(bindparam("scope_teams", type_=ARRAY(Uuid))))
+    return or_(own, any_param(team_col, "scope_teams"))
 
 
 def scope_values(principal: Principal) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeAlias
 
 import asyncpg
-from sqlalchemy import ARRAY, Dialect, Select, any_, literal
+from sqlalchemy import ARRAY, Dialect, Select, any_, bindparam, literal
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
@@ -108,6 +108,12 @@ async def fetch_select(db: Db, stmt: Select[Any]) -> list[Any]:
     processors = compiled._bind_processors
     args = [processors[n](params[n]) if n in processors else params[n] for n in compiled.positiontup]
     return await (await driver(db)).fetch(compiled.string, *args)
+
+
+def any_param(column: Any, name: str) -> Any:
+    """``column = ANY(:name)``: ``any_of`` for statements compiled once (``Statement``, ``shaped``), the list
+    of values given at execution as the bind parameter ``name``."""
+    return column == any_(bindparam(name, type_=ARRAY(column.type)))
 
 
 def any_of(column: Any, values: list[Any]) -> Any:

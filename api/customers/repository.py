@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
     Select,
     String,
@@ -30,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from api.core.access import Principal, Visibility, bound_scope_filter, effective_visibility, scope_values, visible
-from api.core.sql import Db, Statement
+from api.core.sql import Db, Statement, any_param
 from api.core.text import normalize_phone, normalize_text, to_ascii_digits
 from api.customers.models import Customer, CustomerAddress, CustomerEmail, CustomerPhone
 from api.customers.schemas import AddressRead, CustomerRead, CustomerSummary, EmailRead, PhoneRead
@@ -202,7 +201,7 @@ def apply_filters(stmt: Select[Any], shape: FilterShape) -> Select[Any]:
             stmt = stmt.where(or_(*matches)) if matches else stmt.where(literal(False))
         elif name in _LISTS:
             column = getattr(Customer, name)
-            stmt = stmt.where(column == any_(bindparam(f"f_{name}", type_=ARRAY(column.type))))
+            stmt = stmt.where(any_param(column, f"f_{name}"))
         elif name == "tag":
             stmt = stmt.where(Customer.tags.overlap(bindparam("f_tag", type_=Customer.tags.type)))
         elif name == "consent":
@@ -227,9 +226,9 @@ WITH_CONTACT = Statement(
     select(Customer.id)
     .where(Customer.deleted_at.is_(None),
            or_(_id_in(select(CustomerEmail.customer_id)
-                      .where(CustomerEmail.email == any_(bindparam("emails", type_=ARRAY(String))))),
+                      .where(any_param(CustomerEmail.email, "emails"))),
                _id_in(select(CustomerPhone.customer_id)
-                      .where(CustomerPhone.e164 == any_(bindparam("phones", type_=ARRAY(String)))))),
+                      .where(any_param(CustomerPhone.e164, "phones")))),
            Customer.id.is_distinct_from(bindparam("exclude", type_=Uuid)))
     .order_by(Customer.created_at).limit(20)
 )
