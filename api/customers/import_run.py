@@ -28,7 +28,7 @@ from api.core.access import Principal, visible
 from api.core.audit import AuditEntry, set_actor
 from api.core.db import utcnow
 from api.core.errors import AppError, ValidationFailed, field_error
-from api.core.events import EVENT_TYPES, emit
+from api.core.events import emit
 from api.core.events.outbox import OutboxEvent
 from api.core.ids import new_id
 from api.core.jsonable import to_json
@@ -46,6 +46,17 @@ POOL_MIN_ROWS = 5000
 _STATE = select(ImportJob.status, ImportJob.processed_rows).with_for_update()
 _AUDIT_SKIP = frozenset({"id", "created_at", "updated_at", "version", "search_text", "search_vector"})
 _COLUMNS = [c.key for c in cast(Table, Customer.__table__).columns if c.computed is None]
+# What the batch decides with the database; everything else about a new customer is settled per row.
+_DECIDED = ("owner_id", "team_id", "custom_fields")
+_OWN = [c for c in _COLUMNS if c not in _DECIDED]
+_AS_JSON = frozenset(c.key for c in cast(Table, Customer.__table__).columns if isinstance(c.type, JSONB))
+_EMAIL_COLUMNS = ["id", "customer_id", "email", "label", "is_primary", "position"]
+_PHONE_COLUMNS = ["id", "customer_id", "e164", "raw", "label", "is_primary", "position"]
+_STEP_COLUMNS = ["id", "customer_id", "from_stage", "to_stage", "cause", "reason", "actor_user_id", "occurred_at"]
+_AUDIT_COLUMNS = ["id", "occurred_at", "actor_user_id", "actor_api_key_id", "action", "entity_type", "entity_id",
+                  "owner_id", "team_id", "changes", "request_id"]
+_EVENT_COLUMNS = ["id", "type", "entity_type", "entity_id", "payload", "occurred_at", "request_id", "dispatched_at",
+                  "attempts"]
 _NO_NAME = field_error(["display_name"], "display_name_required",
                        "give a display name, a first or last name, or an organization name")
 
@@ -57,17 +68,27 @@ class _Draft(SimpleNamespace):
 
 @dataclass
 class Prepared:
-    """A row that passed every check that needs no database: the customer it would create."""
+    """A row that passed every check that needs no database: the customer it would create, except the
+    owner, team and custom fields the batch decides. Its columns are a tuple and its JSON already text,
+    so it comes back from a worker process cheaply and the batch only adds what it decided."""
 
     row: int
-    # The row as validated, as plain JSON (cheap to send back from a worker process).
+    # The row as the API would receive it; validated again only when it updates an existing customer.
     data: dict[str, Any]
     owner_email: str | None
-    customer: dict[str, Any]
-    emails: list[dict[str, Any]]
-    phones: list[dict[str, Any]]
+    id: uuid.UUID
+    stage: str
     keys: list[str]
-    payload: dict[str, Any]
+    # The customer's columns in ``_OWN`` order (JSONB ones as JSON text), its e-mails and phones.
+    columns: tuple[Any, ...]
+    emails: list[tuple[Any, ...]]
+    phones: list[tuple[Any, ...]]
+    # The ``customer.created`` payload and the audit entry's changes, as JSON objects without ``_DECIDED``.
+    payload: str
+    changes: str
+    owner_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    custom_fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,13 +114,13 @@ def prepare_rows(rows: list[tuple[int, list[str]]], columns: list[tuple[int, str
 
 
 def _prepare(row: int, cells: list[str], cols: list[tuple[int, ImportColumn]], region: str) -> Prepared:
-    payload, owner_email = row_payload(cells, cols)
-    data = CustomerCreate.model_validate(payload)
+    body, owner_email = row_payload(cells, cols)
+    data = CustomerCreate.model_validate(body)
     emails = service.normalized_emails(data.emails or [])
     phones = service.normalized_phones(data.phones or [], region)
     now = utcnow()
     c = _Draft(id=new_id(), kind=data.kind, owner_id=None, team_id=None, stage=data.stage,
-               tags=sorted({normalize_text(t) for t in data.tags or [] if normalize_text(t)}), custom_fields={},
+               tags=sorted({n for t in data.tags or [] if (n := normalize_text(t))}), custom_fields={},
                utm=data.utm.model_dump(exclude_none=True) if data.utm else {},
                consent=service.merged_consent({}, data.consent or {}),
                preferences=[p.strip() for p in data.preferences or []], emails=emails, phones=phones, addresses=[],
@@ -112,15 +133,19 @@ def _prepare(row: int, cells: list[str], cols: list[tuple[int, ImportColumn]], r
     if not c.display_name:
         raise ValidationFailed("no name", errors=[_NO_NAME])
     service.refresh_search(cast(Customer, c))
+    payload = service.payload(cast(Customer, c))
+    own = {k: getattr(c, k) for k in _OWN}
+    # The audit entry's new values are the API's JSON of the customer, plus the derived columns the
+    # flush listener would record too.
+    changes = {k: [None, payload[k] if k in payload else to_json(v)] for k, v in own.items()
+               if v is not None and v != [] and v != {} and k not in _AUDIT_SKIP}
     return Prepared(
-        row=row, data=data.model_dump(mode="json", exclude_unset=True), owner_email=owner_email,
-        customer={k: getattr(c, k) for k in _COLUMNS},
-        emails=[{"id": e.id, "customer_id": c.id, "email": e.email, "label": e.label, "is_primary": e.is_primary,
-                 "position": e.position} for e in emails],
-        phones=[{"id": p.id, "customer_id": c.id, "e164": p.e164, "raw": p.raw, "label": p.label,
-                 "is_primary": p.is_primary, "position": p.position} for p in phones],
+        row=row, data=body, owner_email=owner_email, id=c.id, stage=c.stage,
         keys=[e.email for e in emails] + [p.e164 for p in phones],
-        payload=service.payload(cast(Customer, c)),
+        columns=tuple(_dumps(v) if k in _AS_JSON else v for k, v in own.items()),
+        emails=[(e.id, c.id, e.email, e.label, e.is_primary, e.position) for e in emails],
+        phones=[(p.id, c.id, p.e164, p.raw, p.label, p.is_primary, p.position) for p in phones],
+        payload=_dumps({k: v for k, v in payload.items() if k not in _DECIDED}), changes=_dumps(changes),
     )
 
 
@@ -174,9 +199,8 @@ class ImportRun:
     async def complete(self, session: AsyncSession, p: Prepared, fields: dict[str, Any]) -> Prepared:
         """The checks that need the database: owner and team, custom fields."""
         owner_id, team_id = await self._owner(session, p.owner_email)
-        values = _custom_values(fields, p.data.get("custom_fields") or {})
-        p.customer.update(owner_id=owner_id, team_id=team_id, custom_fields=values)
-        p.payload.update(owner_id=str(owner_id), team_id=str(team_id) if team_id else None, custom_fields=values)
+        p.owner_id, p.team_id = owner_id, team_id
+        p.custom_fields = _custom_values(fields, p.data.get("custom_fields") or {})
         return p
 
     async def batch(self, session: AsyncSession, prepared: list[Prepared | dict[str, Any]]) -> Outcome:
@@ -212,7 +236,7 @@ class ImportRun:
                 pending.append(cand)
                 out.created += 1
                 for k in cand.keys:
-                    self.seen.setdefault(k, cand.customer["id"])
+                    self.seen.setdefault(k, cand.id)
                 continue
             for k in cand.keys:
                 self.seen.setdefault(k, target)
@@ -288,8 +312,8 @@ class ImportRun:
             given["tags"] = list(c.tags) + list(data.tags)
         if data.preferences:
             given["preferences"] = list(dict.fromkeys([*c.preferences, *data.preferences]))
-        if cand.owner_email is not None and cand.customer["owner_id"] != c.owner_id:
-            given["owner_id"] = cand.customer["owner_id"]
+        if cand.owner_email is not None and cand.owner_id != c.owner_id:
+            given["owner_id"] = cand.owner_id
         await service.update_customer(session, self.principal, c, CustomerUpdate.model_validate(given), None,
                                       region=self.region)
 
@@ -298,50 +322,47 @@ class ImportRun:
         ``customer.created`` event each: six COPYs per batch instead of thousands of INSERTs."""
         if not cands:
             return
-        actor, now = self.principal, utcnow()
+        actor, now = self.principal.user_id, utcnow()
         customers, emails, phones, steps, audits, outbox = [], [], [], [], [], []
         for cand in cands:
-            row, cid = cand.customer, cand.customer["id"]
-            customers.append(row)
+            cid, owner, team, values = cand.id, cand.owner_id, cand.team_id, cand.custom_fields
+            customers.append((owner, team, _dumps(values), *cand.columns))
             emails += cand.emails
             phones += cand.phones
-            steps.append({"id": new_id(), "customer_id": cid, "from_stage": None, "to_stage": row["stage"],
-                          "cause": "created", "reason": self.reason, "actor_user_id": actor.user_id,
-                          "occurred_at": now})
-            # The audit entry's new values are the API's JSON of the customer, plus the derived columns
-            # the flush listener would record too.
-            data = cand.payload
-            changes = {k: [None, data[k] if k in data else to_json(v)] for k, v in row.items()
-                       if v is not None and v != [] and v != {} and k not in _AUDIT_SKIP}
-            audits.append({"id": new_id(), "occurred_at": now, "actor_user_id": actor.user_id,
-                           "actor_api_key_id": None, "action": "create", "entity_type": "customer",
-                           "entity_id": cid, "owner_id": row["owner_id"], "team_id": row["team_id"],
-                           "changes": changes, "request_id": None})
-            outbox.append(_event_row(events.CUSTOMER_CREATED, cid, data, now))
-        for model, rows in ((Customer, customers), (CustomerEmail, emails), (CustomerPhone, phones),
-                            (StageChange, steps), (AuditEntry, audits), (OutboxEvent, outbox)):
-            await _copy(session, cast(Table, model.__table__), rows)
+            steps.append((new_id(), cid, None, cand.stage, "created", self.reason, actor, now))
+            decided = {"owner_id": str(owner) if owner else None, "team_id": str(team) if team else None,
+                       "custom_fields": values}
+            changes = _joined({k: [None, v] for k, v in decided.items() if v is not None and v != {}}, cand.changes)
+            audits.append((new_id(), now, actor, None, "create", "customer", cid, owner, team, changes, None))
+            outbox.append((new_id(), events.CUSTOMER_CREATED, "customer", cid, _joined(decided, cand.payload), now,
+                           None, None, 0))
+        for table, columns, records in (
+                (Customer, [*_DECIDED, *_OWN], customers), (CustomerEmail, _EMAIL_COLUMNS, emails),
+                (CustomerPhone, _PHONE_COLUMNS, phones), (StageChange, _STEP_COLUMNS, steps),
+                (AuditEntry, _AUDIT_COLUMNS, audits), (OutboxEvent, _EVENT_COLUMNS, outbox)):
+            await _copy(session, cast(Table, table.__table__).name, columns, records)
 
 
-async def _copy(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
+async def _copy(session: AsyncSession, table: str, columns: list[str], records: list[tuple[Any, ...]]) -> None:
     """A multi-row insert through PostgreSQL's COPY, in the session's transaction."""
-    if not rows:
+    if not records:
         return
-    columns = list(rows[0])
-    as_json = {c.name for c in table.columns if isinstance(c.type, JSONB)}
-    records = [tuple(json.dumps(r[c], ensure_ascii=False) if c in as_json else r[c] for c in columns)
-               for r in rows]
     raw = await (await session.connection()).get_raw_connection()
     driver: Any = raw.driver_connection
-    await driver.copy_records_to_table(table.name, records=records, columns=columns)
+    await driver.copy_records_to_table(table, records=records, columns=columns)
 
 
-def _event_row(event_type: str, entity_id: uuid.UUID, payload: dict[str, Any], now: Any) -> dict[str, Any]:
-    # What ``emit`` writes, as a row of a bulk insert; the payload is already plain JSON.
-    if event_type not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {event_type!r}")
-    return {"id": new_id(), "type": event_type, "entity_type": "customer", "entity_id": entity_id,
-            "payload": payload, "occurred_at": now, "request_id": None, "dispatched_at": None, "attempts": 0}
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _joined(head: dict[str, Any], rest: str) -> str:
+    """The JSON text of one object with the members of ``head`` and those of ``rest`` (the JSON text of
+    an object with no key of ``head``), so a payload serialised in a worker process is not parsed again."""
+    if not head:
+        return rest
+    text = _dumps(head)
+    return text if rest == "{}" else f"{text[:-1]}, {rest[1:]}"
 
 
 def _array(values: Any, item: Any = None) -> Any:
@@ -399,7 +420,7 @@ async def run_import(maker: async_sessionmaker[AsyncSession], redis: ArqRedis | 
         for p in prepare_rows([r for i, r in enumerate(read_rows(content)[1]) if i < done], run.columns, run.region):
             if isinstance(p, Prepared):
                 for k in p.keys:
-                    run.seen.setdefault(k, p.customer["id"])
+                    run.seen.setdefault(k, p.id)
     pool = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context(
         "spawn")) if total - done >= POOL_MIN_ROWS else None
     try:
