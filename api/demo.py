@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.access import Principal, Role
 from api.core.audit import set_actor
+from api.core.sql import write_driver
 from api.customers import ladder, service
 from api.customers.models import Customer, CustomerEmail
 from api.customers.schemas import CustomerCreate
@@ -176,7 +177,9 @@ async def seed_customers(session: AsyncSession) -> int:
         actor = Principal(user_id=owner.id, role=Role(owner.role), team_id=owner.team_id,
                           team_ids=(owner.team_id,) if owner.team_id else ())
         set_actor(session, actor)
-        c, _ = await service.create_customer(session, actor, _demo_customer(i, rnd, owner), on_duplicate="create")
+        created_one, _ = await service.create_customer(await write_driver(session), actor,
+                                                       _demo_customer(i, rnd, owner), on_duplicate="create")
+        c = await session.get_one(Customer, created_one.id)
         await _climb(session, actor, c, RUNGS[i % len(RUNGS)], rnd)
         created += 1
     set_actor(session, None)

@@ -1,5 +1,6 @@
-"""The baseline's customer routes: the statements the API runs for list, search, get, create and patch
-(read with ``log_statement = 'all'`` and copied, column lists and all), on asyncpg, with nothing else.
+"""The baseline's customer routes: the statements the API runs for list, search, get, create and patch, on
+asyncpg, with nothing else. The list's SQL was read with ``log_statement = 'all'`` and copied; get, create
+and patch run the API's own compiled statements (``api.core.sql.Statement``: the text and its arguments).
 
 The work that is not stack is shared with the API rather than copied: the principal lookup, the search
 terms (``api.customers.repository.search_terms``), text/e-mail/phone normalisation (``api.core.text``) and
@@ -19,23 +20,39 @@ from typing import Any
 
 import asyncpg
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import Uuid, bindparam
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
-from sqlalchemy.orm import joinedload
 
-from api.core.access import ROLE_SCOPES, ROLE_VISIBILITY, Principal, Role, Visibility, effective_visibility
+from api.core.access import (
+    ROLE_SCOPES,
+    ROLE_VISIBILITY,
+    Principal,
+    Role,
+    Visibility,
+    effective_visibility,
+    scope_values,
+)
+from api.core.audit import AUDIT_INSERT
+from api.core.events.outbox import OUTBOX_INSERT
 from api.core.ids import new_id
 from api.core.jsonable import to_json
+from api.core.sql import Statement
 from api.core.text import normalize_email, normalize_phone, normalize_text
-from api.customers.models import Customer
+from api.customers.custom_fields import DEFINITIONS as CUSTOM_FIELDS
 from api.customers.repository import (
+    CONTACT_HOLDERS,
     READ_STATEMENTS,
     SUMMARY_COLUMNS,
-    WITH_CONTACT,
+    WRITE_STATEMENTS,
     search_terms,
-    visible_customers,
 )
-from api.customers.service import default_display_name, refresh_search
+from api.customers.service import (
+    CHILD_STATEMENTS,
+    CUSTOMER_INSERT,
+    STAGE_INSERT,
+    customer_update,
+    default_display_name,
+    refresh_search,
+)
 
 MAX_LIMIT = 200
 ASYNCPG = asyncpg_dialect()
@@ -48,70 +65,10 @@ _AFTER = "(customer.created_at, customer.id) < (${}::TIMESTAMP WITH TIME ZONE, $
 _TS = "(customer.search_vector @@ to_tsquery('simple'::regconfig, ${}::VARCHAR))"
 _PHONE = ("customer.id = ANY (array((SELECT customer_phone.customer_id \nFROM customer_phone \n"
           "WHERE customer_phone.e164 = ${}::VARCHAR)))")
-UPDATE_NAME = (
-    "UPDATE customer SET display_name=$1::VARCHAR, normalized_name=$2::VARCHAR, search_text=$3::VARCHAR, "
-    "updated_at=$4::TIMESTAMP WITH TIME ZONE, version=$5::INTEGER WHERE customer.id = $6::UUID AND "
-    "customer.version = $7::INTEGER"
-)
-AUDIT_INSERT = (
-    'INSERT INTO audit_log (occurred_at, actor_user_id, actor_api_key_id, action, entity_type, '
-    'entity_id, owner_id, team_id, changes, request_id, id) VALUES ($1::TIMESTAMP WITH TIME ZONE, '
-    '$2::UUID, $3::UUID, $4::VARCHAR, $5::VARCHAR, $6::UUID, $7::UUID, $8::UUID, $9::JSONB, '
-    '$10::VARCHAR, $11::UUID)'
-)
-CUSTOMER_INSERT = (
-    'INSERT INTO customer (kind, display_name, first_name, last_name, organization_name, job_title, '
-    'birthday, language, preferred_channel, tags, custom_fields, owner_id, team_id, source_channel, '
-    'source_ref, utm, referrer_id, consent, preferences, importance_tier, desired_outcome, target_value, '
-    'target_currency, strategy_override, stage, lapsed_from, stage_changed_at, lifetime_revenue, '
-    'purchase_count, first_purchase_at, last_purchase_at, rfm_recency, rfm_frequency, rfm_monetary, '
-    'is_key, key_reasons, primary_email, primary_phone, normalized_name, search_text, deleted_at, '
-    'erased_at, merged_into_id, id, created_at, updated_at, version) VALUES ($1::VARCHAR, $2::VARCHAR, '
-    '$3::VARCHAR, $4::VARCHAR, $5::VARCHAR, $6::VARCHAR, $7::DATE, $8::VARCHAR, $9::VARCHAR, '
-    '$10::VARCHAR(60)[], $11::JSONB, $12::UUID, $13::UUID, $14::VARCHAR, $15::VARCHAR, $16::JSONB, '
-    '$17::UUID, $18::JSONB, $19::TEXT[], $20::VARCHAR, $21::VARCHAR, $22::NUMERIC(20, 2), $23::VARCHAR, '
-    '$24::VARCHAR, $25::VARCHAR, $26::VARCHAR, $27::TIMESTAMP WITH TIME ZONE, $28::NUMERIC(20, 2), '
-    '$29::INTEGER, $30::TIMESTAMP WITH TIME ZONE, $31::TIMESTAMP WITH TIME ZONE, $32::INTEGER, '
-    '$33::INTEGER, $34::INTEGER, $35::BOOLEAN, $36::VARCHAR(20)[], $37::VARCHAR, $38::VARCHAR, '
-    '$39::VARCHAR, $40::VARCHAR, $41::TIMESTAMP WITH TIME ZONE, $42::TIMESTAMP WITH TIME ZONE, '
-    '$43::UUID, $44::UUID, $45::TIMESTAMP WITH TIME ZONE, $46::TIMESTAMP WITH TIME ZONE, $47::INTEGER) '
-    'RETURNING customer.search_vector'
-)
-STAGE_INSERT = (
-    'INSERT INTO customer_stage_change (customer_id, from_stage, to_stage, cause, reason, actor_user_id, '
-    'occurred_at, id) VALUES ($1::UUID, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR, $6::UUID, '
-    '$7::TIMESTAMP WITH TIME ZONE, $8::UUID)'
-)
-EMAIL_INSERT = (
-    'INSERT INTO customer_email (customer_id, email, label, is_primary, position, id) VALUES ($1::UUID, '
-    '$2::VARCHAR, $3::VARCHAR, $4::BOOLEAN, $5::INTEGER, $6::UUID)'
-)
-PHONE_INSERT = (
-    'INSERT INTO customer_phone (customer_id, e164, raw, label, is_primary, position, id) VALUES '
-    '($1::UUID, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, $5::BOOLEAN, $6::INTEGER, $7::UUID)'
-)
-OUTBOX_INSERT = (
-    'INSERT INTO outbox_event (type, entity_type, entity_id, payload, occurred_at, request_id, '
-    'dispatched_at, id) VALUES ($1::VARCHAR, $2::VARCHAR, $3::UUID, $4::JSONB, $5::TIMESTAMP WITH TIME '
-    'ZONE, $6::VARCHAR, $7::TIMESTAMP WITH TIME ZONE, $8::UUID) RETURNING outbox_event.attempts'
-)
-
 _WRITE_SKIP = frozenset({"id", "created_at", "updated_at", "version", "search_text", "search_vector"})
 SCALAR_FIELDS = ("first_name", "last_name", "organization_name", "job_title", "language", "preferred_channel",
             "source_channel", "source_ref", "importance_tier", "desired_outcome", "target_currency",
             "strategy_override")
-
-
-def _patch_load_sql() -> str:
-    """The SQL of ``repository.get_visible`` (customer joined with its children) for an admin."""
-    admin = Principal(user_id=uuid.UUID(int=0), role=Role.admin, team_id=None)
-    stmt = visible_customers(admin).where(Customer.id == bindparam("id", type_=Uuid)).options(
-        joinedload(Customer.emails), joinedload(Customer.phones), joinedload(Customer.addresses))
-    sql: str = stmt.compile(dialect=ASYNCPG).string
-    return sql
-
-
-PATCH_LOAD_SQL = _patch_load_sql()
 
 
 def _dt(v: datetime | None) -> str | None:
@@ -257,29 +214,6 @@ def register(app: FastAPI) -> None:
             raise Problem(404, "Not found")
         return row, row["emails"], row["phones"], row["addresses"]
 
-    async def _load(conn: asyncpg.Connection, p: Any, cid: uuid.UUID) -> tuple[Any, list[Any], list[Any], list[Any]]:
-        # PATCH: the ORM's load of the customer joined with its children (repository.get_visible).
-        args: list[Any] = []
-        scope = _scope(p, args)
-        sql = PATCH_LOAD_SQL.replace(" customer.deleted_at", scope + " customer.deleted_at", 1)
-        if args:
-            sql = sql.replace("customer.id = $1::UUID", f"customer.id = ${len(args) + 1}::UUID")
-        rows = await conn.fetch(sql, *args, cid)
-        if not rows:
-            raise Problem(404, "Not found")
-        emails, phones, addresses = {}, {}, {}
-        for r in rows:
-            if r["id_1"] is not None:
-                emails[r["id_1"]] = {"email": r["email"], "label": r["label"], "is_primary": r["is_primary"]}
-            if r["id_2"] is not None:
-                phones[r["id_2"]] = {"e164": r["e164"], "raw": r["raw"], "label": r["label_1"],
-                                     "is_primary": r["is_primary_1"]}
-            if r["id_3"] is not None:
-                addresses[r["id_3"]] = {"label": r["label_2"], "line1": r["line1"], "line2": r["line2"],
-                                        "city": r["city"], "region": r["region"], "postal_code": r["postal_code"],
-                                        "country": r["country"], "is_primary": r["is_primary_2"]}
-        return rows[0], list(emails.values()), list(phones.values()), list(addresses.values())
-
     @app.get("/api/v1/customers/{customer_id}")
     async def get_customer(request: Request, customer_id: str) -> Response:
         try:
@@ -317,7 +251,7 @@ def register(app: FastAPI) -> None:
             for items in (emails, phones):
                 primary = next((x for x in items if x["is_primary"]), items[0] if items else None)
                 for i, x in enumerate(items):
-                    x["is_primary"], x["position"] = x is primary, i
+                    x["is_primary"], x["position"], x["id"] = x is primary, i, new_id()
             tags = sorted({normalize_text(t) for t in data.get("tags") or [] if normalize_text(t)})
         except (ValueError, KeyError, TypeError, AttributeError):
             return _problem(Problem(422, "Invalid request"))
@@ -325,14 +259,15 @@ def register(app: FastAPI) -> None:
             async with request.app.state.pool.acquire() as conn, conn.transaction():
                 p = await _principal(conn, request)
                 need(p, "customers:write")
-                if emails or phones:
-                    sql, args = WITH_CONTACT.args({"emails": [e["email"] for e in emails], "exclude": None,
-                                                   "phones": [ph["e164"] for ph in phones]})
-                    dup = await conn.fetch(sql, *args)
-                    if dup:
-                        raise Problem(409, "Likely duplicate customer")
+                principal = _as_principal(p)
+                if (emails or phones) and await _run(conn, CONTACT_HOLDERS[effective_visibility(principal)], "fetch", {
+                        "emails": [e["email"] for e in emails], "phones": [ph["e164"] for ph in phones],
+                        "exclude": None, **scope_values(principal)}):
+                    raise Problem(409, "Likely duplicate customer")
+                # The API reads the custom field definitions to check the values given (none here).
+                await _run(conn, CUSTOM_FIELDS, "fetch", {})
                 owner = {"id": p["user_id"], "team_id": p["team_id"]}  # the caller, as the API takes it
-                cid, now, stage_at = new_id(), datetime.now(UTC), datetime.now(UTC)
+                cid, now = new_id(), datetime.now(UTC)
                 c: Any = SimpleNamespace(
                     kind=data.get("kind", "person"), **{k: data.get(k) for k in SCALAR_FIELDS}, tags=tags,
                     emails=[SimpleNamespace(**e) for e in emails], phones=[SimpleNamespace(**x) for x in phones])
@@ -350,7 +285,7 @@ def register(app: FastAPI) -> None:
                     "importance_tier": c.importance_tier, "desired_outcome": c.desired_outcome,
                     "target_value": None, "target_currency": c.target_currency,
                     "strategy_override": c.strategy_override, "stage": data.get("stage", "suspect"),
-                    "lapsed_from": None, "stage_changed_at": stage_at, "lifetime_revenue": Decimal(0),
+                    "lapsed_from": None, "stage_changed_at": now, "lifetime_revenue": Decimal(0),
                     "purchase_count": 0, "first_purchase_at": None, "last_purchase_at": None, "rfm_recency": None,
                     "rfm_frequency": None, "rfm_monetary": None, "is_key": False, "key_reasons": [],
                     "primary_email": c.primary_email, "primary_phone": c.primary_phone,
@@ -358,22 +293,19 @@ def register(app: FastAPI) -> None:
                     "erased_at": None, "merged_into_id": None, "id": cid, "created_at": now, "updated_at": now,
                     "version": 1,
                 }
+                await _run(conn, CUSTOMER_INSERT, "execute", cols)
+                for name, rows in (("emails", emails), ("phones", phones)):
+                    for row in rows:
+                        await _run(conn, CHILD_STATEMENTS[name][1], "execute", {**row, "customer_id": cid})
+                await _run(conn, STAGE_INSERT, "execute", {
+                    "id": new_id(), "customer_id": cid, "from_stage": None, "to_stage": cols["stage"],
+                    "cause": "created", "reason": None, "actor_user_id": p["user_id"], "occurred_at": now})
                 changes = {k: [None, to_json(v)] for k, v in cols.items() if v is not None and k not in _WRITE_SKIP}
                 request_id = uuid.uuid4().hex
-                await conn.execute(AUDIT_INSERT, now, p["user_id"], None, "create", "customer", cid, owner["id"],
-                                   owner["team_id"], changes, request_id, new_id())
-                await conn.fetchval(CUSTOMER_INSERT, *cols.values())
-                await conn.execute(STAGE_INSERT, cid, None, cols["stage"], "created", None, p["user_id"], stage_at,
-                                   new_id())
-                for e in emails:
-                    await conn.execute(EMAIL_INSERT, cid, e["email"], e["label"], e["is_primary"], e["position"],
-                                       new_id())
-                for x in phones:
-                    await conn.execute(PHONE_INSERT, cid, x["e164"], x["raw"], x["label"], x["is_primary"],
-                                       x["position"], new_id())
+                await _run(conn, AUDIT_INSERT, "execute", _audit(p, "create", cid, owner["id"], owner["team_id"],
+                                                                 changes, request_id))
                 body = _read(cols, emails, phones, [])
-                await conn.fetchval(OUTBOX_INSERT, "customer.created", "customer", cid, body, datetime.now(UTC),
-                                    request_id, None, new_id())
+                await _run(conn, OUTBOX_INSERT, "execute", _event("customer.created", cid, body, request_id))
         except Problem as exc:
             return _problem(exc)
         return _json(body, 201, headers={"Location": f"/api/v1/customers/{cid}", "ETag": f'"{cid}.1"'})
@@ -392,37 +324,68 @@ def register(app: FastAPI) -> None:
             async with request.app.state.pool.acquire() as conn, conn.transaction():
                 p = await _principal(conn, request)
                 need(p, "customers:write")
-                row, emails, phones, addresses = await _load(conn, p, cid)
+                principal = _as_principal(p)
+                row = await _run(conn, WRITE_STATEMENTS[effective_visibility(principal)], "fetchrow",
+                                 {"id": cid, **scope_values(principal)})
+                if row is None:
+                    raise Problem(404, "Not found")
+                emails, phones, addresses = row["emails"], row["phones"], row["addresses"]
                 c: Any = SimpleNamespace(**{k: row[k] for k in ("first_name", "last_name", "organization_name")},
-                                    display_name=name, tags=list(row["tags"]),
-                                    emails=[SimpleNamespace(email=e["email"], is_primary=e["is_primary"])
-                                            for e in emails],
-                                    phones=[SimpleNamespace(e164=x["e164"], is_primary=x["is_primary"])
-                                            for x in phones])
+                                         display_name=name, tags=list(row["tags"]),
+                                         emails=[SimpleNamespace(**e) for e in emails],
+                                         phones=[SimpleNamespace(**x) for x in phones])
                 refresh_search(c)
-                changes = {k: [row[k], getattr(c, k)] for k in ("display_name", "normalized_name")
-                           if row[k] != getattr(c, k)}
+                new = {k: getattr(c, k) for k in ("display_name", "normalized_name", "search_text",
+                                                  "primary_email", "primary_phone")}
+                changed = {k: [row[k], v] for k, v in new.items() if row[k] != v}
                 now = datetime.now(UTC)
                 request_id = uuid.uuid4().hex
-                if changes:
-                    await conn.execute(AUDIT_INSERT, now, p["user_id"], None, "update", "customer", cid,
-                                       row["owner_id"], row["team_id"], changes, request_id, new_id())
-                updated = {**dict(row), "display_name": name, "normalized_name": c.normalized_name,
-                           "search_text": c.search_text, "updated_at": now, "version": row["version"] + 1}
-                status = await conn.execute(UPDATE_NAME, name, c.normalized_name, c.search_text, now,
-                                            row["version"] + 1, cid, row["version"])
-                if status != "UPDATE 1":
-                    raise Problem(409, "Conflict")
+                updated = {**dict(row), **new, "updated_at": now, "version": row["version"] + 1}
+                if changed:
+                    keys = tuple(sorted(changed))
+                    status = await _run(conn, customer_update(keys), "execute", {
+                        "id": cid, "old_version": row["version"], "updated_at": now, "version": updated["version"],
+                        **{f"v_{k}": new[k] for k in keys}})
+                    if status != "UPDATE 1":
+                        raise Problem(409, "Conflict")
+                    audited = {k: [to_json(a), to_json(b)] for k, (a, b) in changed.items() if k != "search_text"}
+                    if audited:
+                        await _run(conn, AUDIT_INSERT, "execute", _audit(p, "update", cid, row["owner_id"],
+                                                                         row["team_id"], audited, request_id))
                 body = _read(updated, emails, phones, addresses)
-                await conn.fetchval(OUTBOX_INSERT, "customer.updated", "customer", cid, body, datetime.now(UTC),
-                                    request_id, None, new_id())
+                await _run(conn, OUTBOX_INSERT, "execute", _event("customer.updated", cid, body, request_id))
         except Problem as exc:
             return _problem(exc)
         return _json(body, headers={"ETag": f'"{cid}.{updated["version"]}"'})
 
 
+def _as_principal(p: Any) -> Principal:
+    return Principal(user_id=p["user_id"], role=Role(p["role"]), team_id=p["team_id"], team_ids=tuple(p["team_ids"]))
+
+
+async def _run(conn: asyncpg.Connection, statement: Statement, method: str, values: dict[str, Any]) -> Any:
+    """One of the API's compiled statements, with the values for its bind parameters (JSON serialised for
+    the driver, as SQLAlchemy's bind processors do)."""
+    sql, args = statement.args(values)
+    return await getattr(conn, method)(sql, *args)
+
+
+def _audit(p: Any, action: str, cid: uuid.UUID, owner_id: Any, team_id: Any, changes: dict[str, Any],
+           request_id: str) -> dict[str, Any]:
+    return {"id": new_id(), "occurred_at": datetime.now(UTC), "actor_user_id": p["user_id"],
+            "actor_api_key_id": None, "action": action, "entity_type": "customer", "entity_id": cid,
+            "owner_id": owner_id, "team_id": team_id, "changes": changes, "request_id": request_id}
+
+
+def _event(event_type: str, cid: uuid.UUID, body: dict[str, Any], request_id: str) -> dict[str, Any]:
+    return {"id": new_id(), "type": event_type, "entity_type": "customer", "entity_id": cid, "payload": body,
+            "occurred_at": datetime.now(UTC), "request_id": request_id, "dispatched_at": None, "attempts": 0}
+
+
 async def init_connection(conn: asyncpg.Connection) -> None:
-    """JSON columns as Python values, as the API's driver settings do."""
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, schema="pg_catalog", encoder=lambda v: json.dumps(v, ensure_ascii=False),
-                                  decoder=json.loads)
+    """JSON columns as the API's driver settings have them (SQLAlchemy's asyncpg dialect): serialised text
+    in, ``json.loads`` out."""
+    await conn.set_type_codec("json", schema="pg_catalog", format="binary", encoder=str.encode,
+                              decoder=lambda b: json.loads(b.decode()))
+    await conn.set_type_codec("jsonb", schema="pg_catalog", format="binary",
+                              encoder=lambda s: b"\x01" + s.encode(), decoder=lambda b: json.loads(b[1:].decode()))

@@ -20,7 +20,8 @@ import asyncpg
 
 from api.core.access import Visibility
 from api.core.text import normalize_text
-from api.customers.repository import READ_STATEMENTS, WITH_CONTACT, search_terms
+from api.customers.repository import CONTACT_HOLDERS, READ_STATEMENTS, WRITE_STATEMENTS, search_terms
+from api.customers.service import customer_update
 from bench import baseline_customers as B
 from bench.customers_seed import WRITE_PREFIX
 from bench.seed import plain_url, with_database
@@ -94,12 +95,14 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
                     [ts_phone, phone, 51]))
     out += [
         ("customers_get: one statement, children as JSON arrays", *_read_one(cid)),
-        ("customers_patch: the customer joined with its children", B.PATCH_LOAD_SQL, [cid]),
-        ("customers_create: duplicate check", *WITH_CONTACT.args(
+        ("customers_patch: the customer with its children as JSON arrays",
+         *WRITE_STATEMENTS[Visibility.all].args({"id": cid})),
+        ("customers_create: duplicate check", *CONTACT_HOLDERS[Visibility.all].args(
             {"emails": ["nobody.1@writes.example.com"], "phones": [f"{WRITE_PREFIX}0000001"], "exclude": None})),
+        ("customers_patch: update", *customer_update(("display_name", "normalized_name", "search_text")).args(
+            {"id": cid, "old_version": version, "updated_at": datetime.now(UTC), "version": version + 1,
+             "v_display_name": "x", "v_normalized_name": "x", "v_search_text": "x"})),
     ]
-    out.append(("customers_patch: update", B.UPDATE_NAME,
-                ["x", "x", "x", datetime.now(UTC), version + 1, cid, version]))
     return out
 
 

@@ -134,6 +134,86 @@ async def _read_connection_released(pool, client, rep_a, rep_b):
     assert (await client.get("/api/v1/customers?include_total=true", headers=other_headers)).json()["total"] == 0
 
 
+async def test_the_write_connection_goes_back_to_the_pool_whatever_the_answer(app_settings, rep_a, rep_b):
+    application = create_app(app_settings)
+    async with LifespanManager(application) as manager, httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://test") as client:
+        _, headers = rep_a
+        _, other_headers = rep_b
+        cid = (await _customers(client, headers, n=1))[0]
+        url = f"/api/v1/customers/{cid}"
+        answers = [
+            (await client.patch(url, headers=headers, json={"job_title": "CEO"})).status_code,
+            (await client.patch(url, headers=other_headers, json={"job_title": "x"})).status_code,  # not theirs
+            (await client.patch(url, headers={**headers, "If-Match": '"stale.1"'}, json={})).status_code,
+            (await client.patch(url, headers=headers, json={"phones": [{"number": "12"}]})).status_code,
+            (await client.patch(url, headers={"Authorization": "Bearer pvt_nope"}, json={})).status_code,
+            (await client.post("/api/v1/customers", headers=headers, json={
+                "first_name": "Dup", "emails": [{"email": "sara0@example.com"}]})).status_code,
+            (await client.post("/api/v1/customers", headers=headers, json={"kind": "robot"})).status_code,
+        ]
+        assert answers == [200, 404, 412, 422, 401, 409, 422]
+        assert application.state.engine.pool.checkedout() == 0
+
+
+async def test_a_failed_write_leaves_nothing_behind(client, rep_a, maker, monkeypatch):
+    """Customer, e-mails, phones, ladder step and audit entry are written before the event: when the event
+    cannot be written, the request fails and none of them stays."""
+    from api.core.audit import AuditEntry
+    from api.customers import service
+
+    _, headers = rep_a
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the outbox is unreachable")
+
+    monkeypatch.setattr(service, "emit_on", broken)
+    r = await client.post("/api/v1/customers", headers=headers, json={
+        "first_name": "Lost", "emails": [{"email": "lost@example.com"}], "phones": [{"number": "09120000001"}]})
+    assert r.status_code == 500
+    async with maker() as session:
+        assert (await session.scalars(select(Customer.id))).all() == []
+        assert (await session.scalars(select(AuditEntry.id).where(AuditEntry.entity_type == "customer"))).all() == []
+    monkeypatch.undo()
+    ok = await client.post("/api/v1/customers", headers=headers, json={
+        "first_name": "Found", "emails": [{"email": "lost@example.com"}], "phones": [{"number": "09120000001"}]})
+    assert ok.status_code == 201, ok.text  # nothing half-written blocks the same e-mail and phone
+
+
+async def test_a_change_made_meanwhile_is_not_overwritten(client, rep_a, maker, monkeypatch):
+    _, headers = rep_a
+    cid = (await _customers(client, headers, n=1))[0]
+    loaded = repository.for_update
+
+    async def load_then_someone_else_writes(db, principal, customer_id):
+        row = await loaded(db, principal, customer_id)
+        async with maker() as other, other.begin():
+            c = await other.get_one(Customer, customer_id)
+            c.job_title = "changed by someone else"
+        return row
+
+    monkeypatch.setattr(repository, "for_update", load_then_someone_else_writes)
+    r = await client.patch(f"/api/v1/customers/{cid}", headers=headers, json={"job_title": "mine"})
+    assert r.status_code == 409, r.text
+    monkeypatch.undo()
+    got = (await client.get(f"/api/v1/customers/{cid}", headers=headers)).json()
+    assert got["job_title"] == "changed by someone else" and got["version"] == 2
+
+
+async def test_changing_only_addresses_gives_a_new_etag(client, rep_a):
+    _, headers = rep_a
+    cid = (await _customers(client, headers, n=1))[0]
+    before = await client.get(f"/api/v1/customers/{cid}", headers=headers)
+    r = await client.patch(f"/api/v1/customers/{cid}", headers={**headers, "If-Match": before.headers["ETag"]},
+                           json={"addresses": [{"line1": "Valiasr 12", "city": "Tehran"}]})
+    assert r.status_code == 200, r.text
+    assert r.headers["ETag"] != before.headers["ETag"] and r.json()["version"] == before.json()["version"] + 1
+    assert [a["line1"] for a in r.json()["addresses"]] == ["Valiasr 12"]
+    stale = await client.patch(f"/api/v1/customers/{cid}", headers={**headers, "If-Match": before.headers["ETag"]},
+                               json={"job_title": "x"})
+    assert stale.status_code == 412
+
+
 @pytest.mark.parametrize("sort", ["display_name", "-display_name", "-updated_at", "created_at"])
 async def test_shaped_list_pages_through_every_sort_and_filter(client, rep_a, rep_b, sort):
     _, headers = rep_a
@@ -156,3 +236,24 @@ async def test_shaped_list_pages_through_every_sort_and_filter(client, rep_a, re
     _, other = rep_b
     assert (await client.get("/api/v1/customers", params=params, headers=other)).json() == {
         "items": [], "next_cursor": None, "total": 0}
+
+
+async def test_writes_on_a_sessions_driver_connection_share_its_transaction(maker, rep_a):
+    """``write_driver``: what the demo seeder (and any job) writes through the service's compiled statements
+    commits or rolls back with the session around it."""
+    from api.core.sql import write_driver
+    from api.customers import service
+    from api.customers.schemas import CustomerCreate
+
+    user, _ = rep_a
+    principal = Principal(user_id=user.id, role=Role.sales, team_id=user.team_id, team_ids=(user.team_id,))
+    with pytest.raises(RuntimeError, match="changed my mind"):
+        async with maker() as session, session.begin():
+            await service.create_customer(await write_driver(session), principal, CustomerCreate(first_name="Gone"))
+            raise RuntimeError("changed my mind")
+    async with maker() as session, session.begin():
+        created, _ = await service.create_customer(await write_driver(session), principal,
+                                                   CustomerCreate(first_name="Kept"))
+        assert (await session.get_one(Customer, created.id)).display_name == "Kept"  # visible to the ORM too
+    async with maker() as session:
+        assert (await session.scalars(select(Customer.display_name))).all() == ["Kept"]

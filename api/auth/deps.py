@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.auth import service
 from api.core.access import Principal
 from api.core.audit import set_actor
-from api.core.deps import Session, get_read_connection
+from api.core.deps import Session, WriteConnection, get_read_connection
 from api.core.errors import Unauthorized
 from api.core.sql import Db
 
@@ -50,8 +50,9 @@ class RequireScope:
 
 
 @dataclass(frozen=True, slots=True)
-class Reader:
-    """The caller of a busy GET route and the request's read connection (``api.core.deps.ReadConnection``)."""
+class Caller:
+    """The caller of a busy route and the request's driver connection: ``api.core.deps.ReadConnection`` for
+    ``RequireReadScope``, ``api.core.deps.WriteConnection`` (in a transaction) for ``RequireWriteScope``."""
 
     principal: Principal
     db: asyncpg.Connection
@@ -59,13 +60,26 @@ class Reader:
 
 class RequireReadScope:
     """``RequireScope`` for the busiest GET routes: the caller is looked up on the request's read connection,
-    and the route reads through ``Reader.db`` instead of a session (one pooled connection, no ORM)."""
+    and the route reads through ``Caller.db`` instead of a session (one pooled connection, no ORM)."""
 
     def __init__(self, scope: str) -> None:
         self.scope = scope
 
-    async def __call__(self, request: Request, credentials: Credentials) -> Reader:
+    async def __call__(self, request: Request, credentials: Credentials) -> Caller:
         db = await get_read_connection(request)  # a call, not a sub-dependency: one less for FastAPI to solve
         principal = await _authenticate(request, db, credentials)
         principal.require(self.scope)
-        return Reader(principal, db)
+        return Caller(principal, db)
+
+
+class RequireWriteScope:
+    """``RequireScope`` for the busiest writes: the caller is looked up on the request's write connection,
+    whose transaction the route writes in (no session; audit and events recorded explicitly)."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+
+    async def __call__(self, request: Request, credentials: Credentials, db: WriteConnection) -> Caller:
+        principal = await _authenticate(request, db, credentials)
+        principal.require(self.scope)
+        return Caller(principal, db)

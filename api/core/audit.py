@@ -1,7 +1,8 @@
 """The audit log: who changed what, field by field, written in the same transaction as the change.
 
 Models opt in with ``__audit__ = True``; a flush listener records every insert, update and delete of
-them, so no service can forget. Set-based writes that bypass the ORM call ``record`` themselves."""
+them, so no service can forget. Set-based writes that bypass the ORM call ``record`` themselves, and
+writes on a driver connection ``record_on``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy import ForeignKey, Index, String, event, inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -19,6 +21,7 @@ from api.core.context import request_id_var
 from api.core.db import Base, IdMixin, utcnow
 from api.core.ids import new_id
 from api.core.jsonable import to_json
+from api.core.sql import insert_of
 
 ACTOR_KEY = "actor"
 _SKIP = frozenset({"created_at", "updated_at", "version"})
@@ -50,6 +53,9 @@ class AuditEntry(IdMixin, Base):
     )
 
 
+AUDIT_INSERT = insert_of(AuditEntry.__table__)
+
+
 def set_actor(session: Any, principal: Principal | None) -> None:
     """Name who is acting in this transaction (a session or a sync session)."""
     session.info[ACTOR_KEY] = principal
@@ -66,22 +72,35 @@ def record(
     team_id: uuid.UUID | None = None,
 ) -> AuditEntry:
     """Add one audit entry for a change made without ORM objects (bulk SQL, actions)."""
-    actor: Principal | None = session.info.get(ACTOR_KEY)
-    entry = AuditEntry(
-        id=new_id(),
-        occurred_at=utcnow(),
-        actor_user_id=actor.user_id if actor else None,
-        actor_api_key_id=actor.api_key_id if actor else None,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        owner_id=owner_id,
-        team_id=team_id,
-        changes=to_json(changes),
-        request_id=request_id_var.get(),
-    )
+    entry = AuditEntry(**_entry(session.info.get(ACTOR_KEY), action, entity_type, entity_id, changes,
+                                owner_id, team_id))
     session.add(entry)
     return entry
+
+
+async def record_on(db: asyncpg.Connection, actor: Principal, action: str, entity_type: str,
+                    entity_id: uuid.UUID, changes: dict[str, Any], *, owner_id: uuid.UUID | None,
+                    team_id: uuid.UUID | None) -> None:
+    """``record`` for writes made on a driver connection in a transaction (``api.core.sql.write_driver``,
+    ``api.core.deps.WriteConnection``): the same entry, inserted by a statement compiled once."""
+    await AUDIT_INSERT.execute(db, **_entry(actor, action, entity_type, entity_id, changes, owner_id, team_id))
+
+
+def _entry(actor: Principal | None, action: str, entity_type: str, entity_id: uuid.UUID, changes: dict[str, Any],
+           owner_id: uuid.UUID | None, team_id: uuid.UUID | None) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "occurred_at": utcnow(),
+        "actor_user_id": actor.user_id if actor else None,
+        "actor_api_key_id": actor.api_key_id if actor else None,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "owner_id": owner_id,
+        "team_id": team_id,
+        "changes": to_json(changes),
+        "request_id": request_id_var.get(),
+    }
 
 
 def _owner_team(obj: Any) -> tuple[Any, Any]:

@@ -19,7 +19,7 @@ from api.core.settings import Settings
 
 log = structlog.get_logger("peyvand.db")
 READ_METHODS = frozenset({"GET", "HEAD"})
-_READ_CONNECTION = "peyvand.read_connection"
+_REQUEST_CONNECTION = "peyvand.request_connection"
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -33,28 +33,53 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def get_read_connection(request: Request) -> asyncpg.Connection:
-    """GET/HEAD on the busiest routes: one pooled driver connection for the whole request, without an ORM
-    session (whose setup and teardown cost more than the statements of a simple read). Statements on it
-    autocommit one by one; use it for SELECTs only. ``release_read_connection`` (called by the outermost
-    middleware once the response is sent) returns it to the pool.
-
-    A route takes either this or ``Session``, never both: holding two pooled connections per request could
-    exhaust the pool under load."""
-    if request.method not in READ_METHODS:
-        raise RuntimeError("the read connection is for GET and HEAD requests")
+async def _request_connection(request: Request) -> asyncpg.Connection:
     state = request.scope.setdefault("state", {})
-    pooled = state.get(_READ_CONNECTION)
+    pooled = state.get(_REQUEST_CONNECTION)
     if pooled is None:
-        pooled = state[_READ_CONNECTION] = await request.app.state.engine.raw_connection()
+        pooled = state[_REQUEST_CONNECTION] = await request.app.state.engine.raw_connection()
     driver: asyncpg.Connection = pooled.driver_connection
     return driver
 
 
-async def release_read_connection(scope: Scope, *, reusable: bool) -> None:
-    """Back to the pool; closed instead when the request did not finish (``reusable=False``: cancelled or
-    crashed, perhaps with a query still running) or the connection is broken. The pool opens a new one."""
-    pooled = scope.get("state", {}).pop(_READ_CONNECTION, None)
+async def get_read_connection(request: Request) -> asyncpg.Connection:
+    """GET/HEAD on the busiest routes: one pooled driver connection for the whole request, without an ORM
+    session (whose setup and teardown cost more than the statements of a simple read). Statements on it
+    autocommit one by one; use it for SELECTs only. ``release_request_connection`` (called by the outermost
+    middleware once the response is sent) returns it to the pool.
+
+    A route takes either this, ``WriteConnection`` or ``Session``, never two: holding two pooled
+    connections per request could exhaust the pool under load."""
+    if request.method not in READ_METHODS:
+        raise RuntimeError("the read connection is for GET and HEAD requests")
+    return await _request_connection(request)
+
+
+async def get_write_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """The busiest writes (create and change a customer): the request's pooled driver connection inside one
+    transaction, committed before the response is sent (``scope="function"``) and rolled back if the
+    route raises. No ORM session: the route writes with compiled statements and records its audit entry
+    and outbox event itself (``api.core.audit.record_on``, ``api.core.events.emit_on``). The connection
+    goes back to the pool like the read connection, once the response is sent."""
+    if request.method in READ_METHODS:
+        raise RuntimeError("the write connection is for POST, PUT, PATCH and DELETE requests")
+    conn = await _request_connection(request)
+    tx = conn.transaction()
+    await tx.start()
+    try:
+        yield conn
+    except BaseException:
+        if not conn.is_closed():
+            await tx.rollback()
+        raise
+    await tx.commit()
+
+
+async def release_request_connection(scope: Scope, *, reusable: bool) -> None:
+    """The request's read or write connection back to the pool; closed instead when the request did not
+    finish (``reusable=False``: cancelled or crashed, perhaps with a query still running) or the connection
+    is broken. The pool opens a new one."""
+    pooled = scope.get("state", {}).pop(_REQUEST_CONNECTION, None)
     if pooled is None:
         return
     try:
@@ -76,6 +101,7 @@ async def get_redis(request: Request) -> Redis[Any]:
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
 ReadConnection = Annotated[asyncpg.Connection, Depends(get_read_connection)]
+WriteConnection = Annotated[asyncpg.Connection, Depends(get_write_connection, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 RedisClient = Annotated["Redis[Any]", Depends(get_redis)]
 Pagination = Annotated[PageParams, Depends(page_params)]

@@ -15,7 +15,7 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.context import request_id_var
-from api.core.deps import release_read_connection
+from api.core.deps import release_request_connection
 from api.core.errors import InternalError, render
 from api.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -94,7 +94,7 @@ class CoreMiddleware:
                 response = render(InternalError("An unexpected error occurred; it has been logged."), path)
                 await response(scope, receive, send_wrapper)
         finally:
-            await release_read_connection(scope, reusable=completed)
+            await release_request_connection(scope, reusable=completed)
             elapsed = time.perf_counter() - started
             route = _route_name(scope)
             method = scope.get("method", "")

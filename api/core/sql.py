@@ -4,7 +4,8 @@ The statements of the busiest reads (a customer by id, the principal behind a to
 with SQLAlchemy Core, so columns and tables stay checked against the models; but instead of building,
 cache-keying and ORM-loading them per request, each is compiled once per process and run on a driver
 connection: the request's read connection (``api.core.deps.ReadConnection``) or the one underneath the
-request's session. Only for reads: see ``driver``.
+request's session (reads only: see ``driver``). The busiest writes run the same way, on the request's
+write connection (``api.core.deps.WriteConnection``) or inside a session's transaction (``write_driver``).
 
 Values go in by bind-parameter name; anything the statement binds itself (literals) keeps its value.
 Rows come back as asyncpg records; json/jsonb are decoded by the codecs SQLAlchemy set on the connection.
@@ -16,7 +17,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeAlias
 
 import asyncpg
-from sqlalchemy import ARRAY, Dialect, Select, any_, bindparam, literal
+from sqlalchemy import ARRAY, Dialect, Select, any_, bindparam, insert, literal
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
@@ -74,6 +75,28 @@ class Statement:
         sql, args = self.args(values)
         return await (await driver(db)).fetchrow(sql, *args)
 
+    async def execute(self, db: asyncpg.Connection, **values: Any) -> str:
+        """Run a write on a connection in a transaction (``WriteConnection``, ``write_driver``); asyncpg's
+        status, e.g. ``"UPDATE 1"``."""
+        sql, args = self.args(values)
+        status: str = await db.execute(sql, *args)
+        return status
+
+    async def executemany(self, db: asyncpg.Connection, rows: list[dict[str, Any]]) -> None:
+        """The same write for each of ``rows``, pipelined by asyncpg in one round trip (a single row is a
+        plain ``execute``: asyncpg's pipelining costs more than it saves there)."""
+        if len(rows) == 1:
+            await self.execute(db, **rows[0])
+        elif rows:
+            pairs = [self.args(values) for values in rows]
+            await db.executemany(pairs[0][0], [args for _, args in pairs])
+
+
+def insert_of(table: Any) -> Statement:
+    """``INSERT`` of one row of ``table``, every column but the generated ones a bind parameter of its name."""
+    return Statement(insert(table).values({c.key: bindparam(c.key, type_=c.type) for c in table.columns
+                                          if c.computed is None}))
+
 
 _COMPILED: Any = LRUCache(1000)
 _SHAPED: Any = LRUCache(2000)
@@ -121,6 +144,18 @@ def any_of(column: Any, values: list[Any]) -> Any:
     expanded at execution), the statement's shape does not depend on how many values were picked, so it
     is compiled once and can run through ``fetch_select``."""
     return column == any_(literal(values, ARRAY(column.type)))
+
+
+async def write_driver(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under a write session, inside the session's transaction: what runs on it
+    commits or rolls back with the session. (SQLAlchemy's asyncpg adapter issues BEGIN lazily, on its own
+    first statement; this begins it now, as that statement would.)"""
+    conn = await session.connection()
+    adapter: Any = (await conn.get_raw_connection()).dbapi_connection
+    if adapter._transaction is None:
+        await adapter._start_transaction()
+    driver_connection: asyncpg.Connection = adapter.driver_connection
+    return driver_connection
 
 
 async def driver(db: Db) -> asyncpg.Connection:

@@ -120,13 +120,13 @@ def convert(field: CustomField, value: Any) -> Any:
     return _text(value)
 
 
-_DEFINITIONS = Statement(select(*CustomField.__table__.c).where(CustomField.__table__.c.entity == ENTITY))
+DEFINITIONS = Statement(select(*CustomField.__table__.c).where(CustomField.__table__.c.entity == ENTITY))
 
 
 async def definitions(db: Db) -> dict[str, CustomField]:
     """Every custom field of customers by key (active or not), read-only copies: read on every customer
     write and filtered list, so one compiled statement on the driver connection, no ORM loading."""
-    return {r["key"]: CustomField(**dict(r)) for r in await _DEFINITIONS.fetch(db)}
+    return {r["key"]: CustomField(**dict(r)) for r in await DEFINITIONS.fetch(db)}
 
 
 def checked_values(fields: Mapping[str, CustomField], current: Mapping[str, Any], given: Mapping[str, Any],
@@ -159,9 +159,9 @@ def _raise(errors: list[dict[str, Any]]) -> None:
         raise ValidationFailed("Some custom fields are not valid.", errors=errors)
 
 
-async def values_for_create(session: AsyncSession, given: Mapping[str, Any]) -> dict[str, Any]:
+async def values_for_create(db: Db, given: Mapping[str, Any]) -> dict[str, Any]:
     """The custom fields of a new customer: known keys, right types, every active required field given."""
-    fields = await definitions(session)
+    fields = await definitions(db)
     errors: list[dict[str, Any]] = []
     values = checked_values(fields, {}, given, errors)
     for key, field in fields.items():
@@ -172,12 +172,11 @@ async def values_for_create(session: AsyncSession, given: Mapping[str, Any]) -> 
     return {k: v for k, v in values.items() if v is not None}
 
 
-async def values_for_update(session: AsyncSession, current: Mapping[str, Any],
-                            given: Mapping[str, Any]) -> dict[str, Any]:
+async def values_for_update(db: Db, current: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
     """PATCH of custom fields: the keys sent change (null clears one), the others stay."""
     if not given:
         return dict(current)
-    fields = await definitions(session)
+    fields = await definitions(db)
     errors: list[dict[str, Any]] = []
     values = checked_values(fields, current, given, errors)
     _raise(errors)

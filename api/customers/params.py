@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 
-from api.auth.deps import Reader, RequireReadScope
+from api.auth.deps import Caller, RequireReadScope
 from api.core.deps import ReadConnection
 from api.customers import custom_fields
 from api.customers.models import Customer
@@ -19,7 +19,7 @@ SORTS = {"created_at": Customer.created_at, "updated_at": Customer.updated_at,
          "display_name": Customer.normalized_name}
 CUSTOM_PREFIX = "cf."
 # Both read on the request's read connection (its one pooled connection; the export streams on it too).
-FastViewer = Annotated[Reader, Depends(RequireReadScope("customers:read"))]
+FastViewer = Annotated[Caller, Depends(RequireReadScope("customers:read"))]
 
 
 async def customer_filters(

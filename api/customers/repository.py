@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -99,10 +100,10 @@ def _json_list(model: Any, fields: Iterable[str]) -> Any:
             .where(model.customer_id == Customer.id).scalar_subquery())
 
 
-def _read_statement(level: Visibility) -> Statement:
+def _read_statement(level: Visibility, *extra: Any) -> Statement:
     columns = [Customer.__table__.c[name] for name in CustomerRead.model_fields if name in Customer.__table__.c]
     return Statement(
-        select(*columns,
+        select(*columns, *extra,
                _json_list(CustomerEmail, EmailRead.model_fields).label("emails"),
                _json_list(CustomerPhone, PhoneRead.model_fields).label("phones"),
                _json_list(CustomerAddress, AddressRead.model_fields).label("addresses"))
@@ -220,23 +221,60 @@ def apply_filters(stmt: Select[Any], shape: FilterShape) -> Select[Any]:
     return stmt
 
 
-# Checked on every customer write: one statement whatever the number of e-mails and phones (arrays), so
-# it is compiled once and runs on the driver.
-WITH_CONTACT = Statement(
-    select(Customer.id)
-    .where(Customer.deleted_at.is_(None),
-           or_(_id_in(select(CustomerEmail.customer_id)
-                      .where(any_param(CustomerEmail.email, "emails"))),
-               _id_in(select(CustomerPhone.customer_id)
-                      .where(any_param(CustomerPhone.e164, "phones")))),
-           Customer.id.is_distinct_from(bindparam("exclude", type_=Uuid)))
-    .order_by(Customer.created_at).limit(20)
-)
+def _holders(level: Visibility) -> Statement:
+    return Statement(
+        select(Customer.id, Customer.display_name,
+               bound_scope_filter(level, Customer.owner_id, Customer.team_id).label("visible"))
+        .where(Customer.deleted_at.is_(None),
+               or_(_id_in(select(CustomerEmail.customer_id)
+                          .where(any_param(CustomerEmail.email, "emails"))),
+                   _id_in(select(CustomerPhone.customer_id)
+                          .where(any_param(CustomerPhone.e164, "phones")))),
+               Customer.id.is_distinct_from(bindparam("exclude", type_=Uuid)))
+        .order_by(Customer.created_at).limit(20)
+    )
 
 
-async def ids_with_contact(db: Db, emails: list[str], phones: list[str],
-                           exclude: uuid.UUID | None = None) -> list[uuid.UUID]:
-    """Live customers (anyone's) holding one of these normalised e-mails or E.164 phones."""
+# Checked on every customer write: live customers holding one of the normalised e-mails or E.164 phones,
+# oldest first, and whether the caller may see each. One statement whatever the number of e-mails and
+# phones (arrays), compiled once per visibility level.
+CONTACT_HOLDERS = {level: _holders(level) for level in Visibility}
+
+
+async def contact_holders(db: Db, principal: Principal, emails: list[str], phones: list[str],
+                          exclude: uuid.UUID | None = None) -> list[asyncpg.Record]:
+    """Rows of ``id``, ``display_name`` and ``visible`` (to the caller) of live customers holding one of
+    these e-mails or phones."""
     if not emails and not phones:
         return []
-    return [r["id"] for r in await WITH_CONTACT.fetch(db, emails=emails, phones=phones, exclude=exclude)]
+    return await CONTACT_HOLDERS[effective_visibility(principal)].fetch(
+        db, emails=emails, phones=phones, exclude=exclude, **scope_values(principal))
+
+
+def _is_visible(level: Visibility) -> Statement:
+    return Statement(select(Customer.id).where(
+        bound_scope_filter(level, Customer.owner_id, Customer.team_id), Customer.deleted_at.is_(None),
+        Customer.id == bindparam("id", type_=Uuid)))
+
+
+_IS_VISIBLE = {level: _is_visible(level) for level in Visibility}
+
+
+async def is_visible(db: Db, principal: Principal, customer_id: uuid.UUID) -> bool:
+    """Whether a live customer with this id exists that the caller may see."""
+    return await _IS_VISIBLE[effective_visibility(principal)].fetchrow(
+        db, id=customer_id, **scope_values(principal)) is not None
+
+
+# What a change starts from: the customer as the API shows it plus the columns a write also derives or
+# checks, one statement (children as JSON arrays) per visibility level.
+_WRITE_COLUMNS = (Customer.normalized_name, Customer.search_text, Customer.erased_at)
+WRITE_STATEMENTS = {level: _read_statement(level, *_WRITE_COLUMNS) for level in Visibility}
+
+
+async def for_update(db: Db, principal: Principal, customer_id: uuid.UUID) -> dict[str, Any] | None:
+    """A live customer the caller may see, as a dict of its columns (but the search vector) with its
+    e-mails, phones and addresses as lists of dicts."""
+    row = await WRITE_STATEMENTS[effective_visibility(principal)].fetchrow(
+        db, id=customer_id, **scope_values(principal))
+    return None if row is None else dict(row)

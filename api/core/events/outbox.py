@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Index, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,6 +16,7 @@ from api.core.db import Base, IdMixin, utcnow
 from api.core.events.catalogue import EVENT_TYPES
 from api.core.ids import new_id
 from api.core.jsonable import to_json
+from api.core.sql import insert_of
 
 
 class OutboxEvent(IdMixin, Base):
@@ -38,6 +40,9 @@ class OutboxEvent(IdMixin, Base):
     )
 
 
+OUTBOX_INSERT = insert_of(OutboxEvent.__table__)
+
+
 def emit(
     session: Any,
     event_type: str,
@@ -46,16 +51,21 @@ def emit(
     payload: dict[str, Any],
 ) -> OutboxEvent:
     """Write a domain event into the outbox inside the caller's transaction."""
-    if event_type not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {event_type!r}: register it in its domain first")
-    event = OutboxEvent(
-        id=new_id(),
-        type=event_type,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        payload=to_json(payload),
-        occurred_at=utcnow(),
-        request_id=request_id_var.get(),
-    )
+    event = OutboxEvent(**_event(event_type, entity_type, entity_id, to_json(payload)))
     session.add(event)
     return event
+
+
+async def emit_on(db: asyncpg.Connection, event_type: str, entity_type: str, entity_id: uuid.UUID | None,
+                  payload: dict[str, Any]) -> None:
+    """``emit`` for writes made on a driver connection in a transaction (``api.core.sql.write_driver``,
+    ``api.core.deps.WriteConnection``). ``payload`` must already be JSON (a ``model_dump(mode="json")``)."""
+    await OUTBOX_INSERT.execute(db, **_event(event_type, entity_type, entity_id, payload), dispatched_at=None,
+                                attempts=0)
+
+
+def _event(event_type: str, entity_type: str, entity_id: uuid.UUID | None, payload: Any) -> dict[str, Any]:
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}: register it in its domain first")
+    return {"id": new_id(), "type": event_type, "entity_type": entity_type, "entity_id": entity_id,
+            "payload": payload, "occurred_at": utcnow(), "request_id": request_id_var.get()}
