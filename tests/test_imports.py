@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import resource
@@ -114,6 +116,66 @@ async def test_real_run_creates_normalised_searchable_customers_with_audit_and_e
     assert await count(maker, OutboxEvent, OutboxEvent.type == "import.completed") == 1
     history = (await client.get(f"{C}/{ali[0]['id']}/stage-history", headers=headers)).json()
     assert [h["to_stage"] for h in history] == ["suspect"]
+
+
+
+async def test_an_imported_customer_its_event_and_audit_entry_hold_what_the_api_would_even_for_awkward_text(
+        client, rep_a, admin_headers, app_settings, maker):
+    """Rows are written through COPY with JSON serialised in worker processes: tabs, line breaks,
+    backslashes, quotes and braces in cells come back exactly as a POST would have stored them."""
+    user, headers = rep_a
+    r = await client.post("/api/v1/custom-fields", json={"key": "nickname", "label": "Nickname", "type": "text"},
+                          headers=admin_headers)
+    assert r.status_code == 201, r.text
+    cells = {"First": 'Ta\tb "q" \\ back', "Last": "two\nlines", "Email": "Odd@Example.com", "Mobile": "09351234567",
+             "Tags": 'a"b|c\\d|{e,f}|NULL', "Tier": "B", "Title": "C\\O", "News": "بله", "Utm": "news\\letter",
+             "Prefs": "no sauce;calls after 4pm", "Target": "1250000.50", "Currency": "IRR", "Born": "1990-05-17",
+             "Nick": "\\N"}
+    mapping = {**MAPPING, "Title": "job_title", "News": "consent.email", "Utm": "utm.source", "Prefs": "preferences",
+               "Target": "target_value", "Currency": "target_currency", "Born": "birthday", "Nick": "cf.nickname"}
+    out = io.StringIO()
+    csv.writer(out).writerows([list(cells), list(cells.values())])
+    job = await imported(client, headers, app_settings, out.getvalue(), mapping=mapping)
+    assert (job["created_count"], job["error_count"]) == (1, 0), job
+    async with maker() as s:
+        customer_id = await s.scalar(select(Customer.id))
+        event = await s.scalar(select(OutboxEvent).where(OutboxEvent.type == "customer.created"))
+        audit = await s.scalar(select(AuditEntry).where(AuditEntry.entity_type == "customer"))
+    got = (await client.get(f"{C}/{customer_id}", headers=headers)).json()
+    # The event's data is the customer as the API returns it (as on create, before PostgreSQL gives the
+    # zero revenue its two decimals).
+    assert event.entity_id == customer_id and event.payload | {"lifetime_revenue": "0.00"} == got
+    assert (got["first_name"], got["last_name"], got["display_name"]) == \
+        ('Ta\tb "q" \\ back', "two\nlines", 'Ta\tb "q" \\ back two\nlines')
+    assert got["tags"] == sorted(['a"b', "c\\d", "{e,f}", "null"]) and got["job_title"] == "C\\O"
+    assert got["custom_fields"] == {"nickname": "\\N"} and got["utm"] == {"source": "news\\letter"}
+    assert (got["owner_id"], got["team_id"]) == (str(user.id), str(user.team_id))
+    # What POST /customers stores for the same body, field for field.
+    twin = (await client.post(C, params={"on_duplicate": "create"}, headers=headers, json={
+        "first_name": cells["First"], "last_name": cells["Last"], "emails": [{"email": cells["Email"]}],
+        "phones": [{"number": cells["Mobile"]}], "tags": cells["Tags"].split("|"), "importance_tier": "B",
+        "job_title": cells["Title"], "consent": {"email": {"granted": True, "source": "import"}},
+        "utm": {"source": cells["Utm"]}, "preferences": cells["Prefs"].split(";"), "target_value": cells["Target"],
+        "target_currency": "IRR", "birthday": cells["Born"], "custom_fields": {"nickname": cells["Nick"]}}))
+    assert twin.status_code == 201, twin.text
+    async with maker() as s:
+        twin_event = await s.scalar(select(OutboxEvent).where(OutboxEvent.entity_id == uuid.UUID(twin.json()["id"])))
+
+    def same(customer):  # without what differs between two customers created a moment apart
+        return {k: v for k, v in customer.items() if k not in {"id", "created_at", "updated_at", "stage_changed_at"}} \
+            | {"consent": {c: {**v, "at": None} for c, v in customer["consent"].items()}}
+
+    stored_twin = (await client.get(twin.headers["location"], headers=headers)).json()
+    assert same(got) == same(stored_twin) and same(event.payload) == same(twin_event.payload)
+    assert got["consent"]["email"]["granted"] is True
+    # The audit entry records the new values as the API's JSON, and the derived columns, never the search text.
+    assert (audit.entity_id, audit.action, audit.owner_id, audit.team_id) == (customer_id, "create", user.id,
+                                                                              user.team_id)
+    assert {k: v[1] for k, v in audit.changes.items() if k in got} == \
+        {k: v for k, v in event.payload.items() if k in audit.changes}
+    assert audit.changes["normalized_name"] == [None, 'ta b "q" \\ back two lines']
+    assert {"owner_id", "team_id", "custom_fields", "tags", "first_name"} <= audit.changes.keys()
+    assert not {"search_text", "id", "version"} & audit.changes.keys()
 
 
 BAD = (HEADER
