@@ -19,7 +19,18 @@ from api.core.settings import Settings
 
 log = structlog.get_logger("peyvand.db")
 READ_METHODS = frozenset({"GET", "HEAD"})
-_REQUEST_CONNECTION = "peyvand.request_connection"
+# The request's own slot for its pooled driver connection: a dict the outermost middleware puts in the
+# scope (``request_slot``), shared by every copy of the scope made below it. Not the scope's "state": a
+# server (or test harness) may hand every request the same lifespan state dict.
+REQUEST_SLOT = "peyvand.request"
+_CONNECTION = "connection"
+
+
+def request_slot(scope: Scope) -> dict[str, Any]:
+    """Give this request its slot; called by the outermost middleware before anything else runs."""
+    slot: dict[str, Any] = {}
+    scope[REQUEST_SLOT] = slot
+    return slot
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -34,10 +45,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 async def _request_connection(request: Request) -> asyncpg.Connection:
-    state = request.scope.setdefault("state", {})
-    pooled = state.get(_REQUEST_CONNECTION)
+    slot = request.scope.get(REQUEST_SLOT)
+    if slot is None:
+        raise RuntimeError("no request slot: CoreMiddleware must wrap the app (it returns the connection)")
+    pooled = slot.get(_CONNECTION)
     if pooled is None:
-        pooled = state[_REQUEST_CONNECTION] = await request.app.state.engine.raw_connection()
+        pooled = slot[_CONNECTION] = await request.app.state.engine.raw_connection()
     driver: asyncpg.Connection = pooled.driver_connection
     return driver
 
@@ -79,7 +92,7 @@ async def release_request_connection(scope: Scope, *, reusable: bool) -> None:
     """The request's read or write connection back to the pool; closed instead when the request did not
     finish (``reusable=False``: cancelled or crashed, perhaps with a query still running) or the connection
     is broken. The pool opens a new one."""
-    pooled = scope.get("state", {}).pop(_REQUEST_CONNECTION, None)
+    pooled = scope.get(REQUEST_SLOT, {}).pop(_CONNECTION, None)
     if pooled is None:
         return
     try:

@@ -15,7 +15,7 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.context import request_id_var
-from api.core.deps import release_request_connection
+from api.core.deps import release_request_connection, request_slot
 from api.core.errors import InternalError, render
 from api.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -56,6 +56,7 @@ class CoreMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        request_slot(scope)
         incoming, declared = "", None  # the two headers this layer reads (ASGI names are lower-case)
         for name, value in scope["headers"]:
             if name == b"x-request-id":

@@ -9,9 +9,35 @@ produces the same OpenAPI document.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
+from starlette._utils import get_route_path
+from starlette.convertors import PathConvertor
+from starlette.routing import Match
+from starlette.types import Scope
+
+
+class FlatRoute(APIRoute):
+    """An ``APIRoute`` that turns away paths it cannot match before running its regular expression and
+    FastAPI's matching: a request is matched against every route before its own, in order, so the
+    customer routes (mounted after auth and users) paid ~40 regex matches per request. A path matches only
+    if it has as many ``/`` as the route and starts with the route's text before its first parameter."""
+
+    def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        self._literal = self.path_format.split("{", 1)[0]
+        spans_segments = any(isinstance(c, PathConvertor) for c in self.param_convertors.values())
+        self._slashes = None if spans_segments else self.path_format.count("/")
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http":
+            path = get_route_path(scope)
+            if not path.startswith(self._literal) or (self._slashes is not None
+                                                        and path.count("/") != self._slashes):
+                return Match.NONE, {}
+        return super().matches(scope)
 
 
 def mount_flat(target: APIRouter, routers: Iterable[APIRouter], prefix: str = "") -> None:
@@ -47,4 +73,5 @@ def mount_flat(target: APIRouter, routers: Iterable[APIRouter], prefix: str = ""
                 callbacks=route.callbacks,
                 openapi_extra=route.openapi_extra,
                 generate_unique_id_function=route.generate_unique_id_function,
+                route_class_override=FlatRoute,
             )
