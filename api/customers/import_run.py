@@ -10,6 +10,7 @@ import json
 import multiprocessing
 import os
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
@@ -498,39 +499,46 @@ async def _batches(maker: async_sessionmaker[AsyncSession], redis: ArqRedis | No
                    run: ImportRun, content: bytes, done: int, settings: Settings, pool: Executor | None,
                    max_batches: int | None) -> str:
     chunks = _chunks(read_rows(content)[1], done, max(1, settings.import_batch_size))
-    rows = next(chunks, None)
-    ahead = asyncio.ensure_future(run.prepare(rows, pool)) if rows else None
+    # Batches being checked, in order: with a pool, the next two are checked while one is written, so
+    # the worker processes still have work while PostgreSQL writes; without one, the next is checked
+    # after the write (checking it in this process would only hold the transaction open longer).
+    ahead: deque[tuple[int, asyncio.Future[list[Prepared | dict[str, Any]]]]] = deque()
+
+    def check_ahead(depth: int) -> None:
+        while len(ahead) < depth and (rows := next(chunks, None)) is not None:
+            ahead.append((len(rows), asyncio.ensure_future(run.prepare(rows, pool))))
+
+    check_ahead(1)
     batches = 0
-    while rows is not None and ahead is not None:
-        if max_batches is not None and batches >= max_batches:
-            ahead.cancel()
-            return "running"
-        prepared = await ahead
-        count = len(rows)
-        rows = next(chunks, None)
-        # The next batch is checked in the pool while this one is written.
-        ahead = asyncio.ensure_future(run.prepare(rows, pool)) if rows and pool else None
-        async with transaction(maker, redis) as session:
-            set_actor(session, run.principal)
-            state = (await session.execute(_STATE.where(ImportJob.id == import_id))).first()
-            if state is None or state.status != "running" or state.processed_rows != done:
-                if ahead is not None:
-                    ahead.cancel()
-                return state.status if state else "missing"  # cancelled, or another worker got ahead
-            out = await run.batch(session, prepared)
-            if out.errors:
-                await session.execute(insert(ImportRowError).on_conflict_do_nothing(), [
-                    {"id": new_id(), "import_id": import_id, "row_number": e["row"], "errors": e["errors"]}
-                    for e in out.errors])
-            done += count
-            await session.execute(update(ImportJob).where(ImportJob.id == import_id).values(
-                processed_rows=done, created_count=ImportJob.created_count + out.created,
-                updated_count=ImportJob.updated_count + out.updated,
-                skipped_count=ImportJob.skipped_count + out.skipped,
-                error_count=ImportJob.error_count + len(out.errors), updated_at=utcnow()))
-        batches += 1
-        if rows is not None and ahead is None:
-            ahead = asyncio.ensure_future(run.prepare(rows, None))
+    try:
+        while ahead:
+            if max_batches is not None and batches >= max_batches:
+                return "running"
+            count, checking = ahead.popleft()
+            prepared = await checking
+            if pool is not None:
+                check_ahead(2)
+            async with transaction(maker, redis) as session:
+                set_actor(session, run.principal)
+                state = (await session.execute(_STATE.where(ImportJob.id == import_id))).first()
+                if state is None or state.status != "running" or state.processed_rows != done:
+                    return state.status if state else "missing"  # cancelled, or another worker got ahead
+                out = await run.batch(session, prepared)
+                if out.errors:
+                    await session.execute(insert(ImportRowError).on_conflict_do_nothing(), [
+                        {"id": new_id(), "import_id": import_id, "row_number": e["row"], "errors": e["errors"]}
+                        for e in out.errors])
+                done += count
+                await session.execute(update(ImportJob).where(ImportJob.id == import_id).values(
+                    processed_rows=done, created_count=ImportJob.created_count + out.created,
+                    updated_count=ImportJob.updated_count + out.updated,
+                    skipped_count=ImportJob.skipped_count + out.skipped,
+                    error_count=ImportJob.error_count + len(out.errors), updated_at=utcnow()))
+            batches += 1
+            check_ahead(1)
+    finally:
+        for _, checking in ahead:
+            checking.cancel()
     return await _finish(maker, redis, import_id)
 
 
