@@ -21,7 +21,7 @@ from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import CoreMiddleware
 from api.core.openapi import install_docs, install_openapi
 from api.core.queue import redis_settings
-from api.core.routing import mount_flat
+from api.core.routing import cache_parameter_introspection, mount_flat
 from api.core.security import configure_hasher
 from api.core.settings import Settings, get_settings
 from api.core.spa import mount_spa
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
 
+    cache_parameter_introspection()
     mount_flat(app.router, (auth_router, users_router, *CUSTOMER_ROUTERS, audit_router), API_PREFIX)
     mount_flat(app.router, (system_router,))
     install_error_handlers(app)

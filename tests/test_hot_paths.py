@@ -305,3 +305,30 @@ def test_route_prefilter_picks_the_same_route_as_matching_every_route(app_settin
             fast = [(r, m) for r in routes if (m := r.matches(dict(scope))[0]) != Match.NONE]
             full = [(r, m) for r in routes if (m := APIRoute.matches(r, dict(scope))[0]) != Match.NONE]
             assert fast == full, (method, path)
+
+
+def test_remembered_parameter_introspection_gives_fastapis_own_answers(app_settings):
+    import fastapi.dependencies.utils as U
+    from fastapi.routing import APIRoute
+
+    app = create_app(app_settings)  # installs the cache
+    fields = []
+    for route in app.router.routes:
+        if isinstance(route, APIRoute):
+            stack = [route.dependant]
+            while stack:
+                dependant = stack.pop()
+                stack += dependant.dependencies
+                fields += dependant.query_params + dependant.header_params + dependant.path_params
+    assert len(fields) > 50
+    for name in ("_get_param_model", "_get_param_aliases", "_is_json_field"):
+        cached = getattr(U, name)
+        assert cached.__wrapped__ is not cached
+        for field in fields:
+            for _ in range(2):  # the second answer comes from the cache
+                assert cached(field) == cached.__wrapped__(field), (name, field.name)
+    for field in fields:
+        assert U._get_param_aliases(field, convert_underscores=True) == \
+            U._get_param_aliases.__wrapped__(field, convert_underscores=True)
+        annotation = field.field_info.annotation
+        assert U.field_annotation_is_sequence(annotation) == U.field_annotation_is_sequence.__wrapped__(annotation)

@@ -1,16 +1,20 @@
-"""Mount the domains' routes on the application's own router, flat.
+"""Mount the domains' routes on the application's own router, flat; and two things FastAPI redoes for
+every request that only need doing once.
 
 FastAPI (0.165) keeps an included router as a nested branch and matches every request through each
 branch twice (once to find it, once to dispatch into it); with our nesting that was about a fifth of the
 CPU of a simple GET. Copying each route onto the app's router with its prefix matches once, in order, and
-produces the same OpenAPI document.
+produces the same OpenAPI document. ``FlatRoute`` skips the regular expressions of routes a path cannot
+match; ``cache_parameter_introspection`` keeps what FastAPI works out about each declared parameter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import fastapi.dependencies.utils as _fastapi_utils
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from starlette._utils import get_route_path
@@ -75,3 +79,50 @@ def mount_flat(target: APIRouter, routers: Iterable[APIRouter], prefix: str = ""
                 generate_unique_id_function=route.generate_unique_id_function,
                 route_class_override=FlatRoute,
             )
+
+
+def cache_parameter_introspection() -> None:
+    """Make FastAPI's per-request reading of query, header and path parameters remember what it works out
+    about each parameter instead of working it out again on every request.
+
+    FastAPI 0.165 inspects each declared parameter's annotation (is it a sequence, a model, JSON; which
+    aliases) for every request: with the customer list's eighteen query parameters that was ~14 % of the
+    list's CPU. The answers depend only on the parameter's declaration, which never changes after the
+    route is built, so they are kept on the parameter's ``ModelField`` (and per annotation for the
+    sequence check). Idempotent; tested to give FastAPI's own answers for every parameter of the app."""
+    if getattr(_fastapi_utils, "_peyvand_cached", False):
+        return
+    for name in ("_get_param_model", "_get_param_aliases", "_is_json_field"):
+        setattr(_fastapi_utils, name, _per_field(getattr(_fastapi_utils, name), f"_peyvand{name}"))
+    setattr(_fastapi_utils, "field_annotation_is_sequence",  # noqa: B010 - mypy: a module function replaced
+            _per_annotation(getattr(_fastapi_utils, "field_annotation_is_sequence")))  # noqa: B009
+    setattr(_fastapi_utils, "_peyvand_cached", True)  # noqa: B010
+
+
+def _per_field(func: Callable[..., Any], attr: str) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def cached(field: Any, **kwargs: Any) -> Any:
+        key = attr + "".join(f":{k}={v}" for k, v in sorted(kwargs.items())) if kwargs else attr
+        try:
+            return field.__dict__[key]
+        except KeyError:
+            value = field.__dict__[key] = func(field, **kwargs)
+            return value
+
+    return cached
+
+
+def _per_annotation(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    known: dict[Any, bool] = {}
+
+    @functools.wraps(func)
+    def cached(annotation: Any) -> bool:
+        try:
+            return known[annotation]
+        except KeyError:
+            value = known[annotation] = func(annotation)
+            return value
+        except TypeError:  # an unhashable annotation: asked every time, as before
+            return func(annotation)
+
+    return cached
