@@ -344,7 +344,7 @@ class ImportRun:
         if c is None:
             raise ValidationFailed("gone", errors=[
                 field_error([], "customer_gone", "the matching customer was deleted")])
-        data = CustomerCreate.model_validate_json(cand.body)
+        data = CustomerCreate.model_validate(json.loads(cand.body))
         given = data.model_dump(exclude_unset=True, exclude={"kind", "stage", "emails", "phones", "tags",
                                                              "preferences", "owner_id", "team_id"})
         if data.emails:
