@@ -9,9 +9,10 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import pydantic_core
 from pydantic import ValidationError
 from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -276,3 +277,43 @@ def errors_of(exc: ValidationError | AppError) -> list[dict[str, Any]]:
         else exc.extra.get("errors") or [field_error([], exc.type, exc.detail)]
     return [{**e, "loc": [p for p in e.get("loc", []) if p != "body"]} for e in raw]
 
+
+# ---- Rows as COPY's text format ----------------------------------------------------------------
+
+def copy_field(value: Any) -> str:
+    """One value as a field of COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return _escaped(value)
+    if isinstance(value, list):
+        # An array literal, every element quoted (so none reads as NULL), then escaped as a field.
+        items = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in value)
+        return _escaped("{" + ",".join(f'"{v}"' for v in items) + "}")
+    return str(value)  # numbers, UUIDs, dates and aware datetimes in a form PostgreSQL reads back exactly
+
+
+def _escaped(text: str) -> str:
+    # Backslash, tab and line breaks, as COPY's text format reads them. (Chained replaces, not
+    # str.translate: that looks up every character of non-ASCII text in the table, 30x slower here.)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_line(values: Iterable[Any]) -> str:
+    # NULLs and strings (most of a customer's columns) without a call to copy_field each.
+    return "\t".join(["\\N" if v is None else _escaped(v) if type(v) is str else copy_field(v) for v in values])
+
+
+def json_text(value: Any) -> str:
+    # pydantic-core's serialiser: the same JSON as json.dumps(ensure_ascii=False), compact, 3x faster.
+    return pydantic_core.to_json(value).decode()
+
+
+def joined_json(head: str, rest: str) -> str:
+    """Two JSON objects with no key in common, escaped for COPY, as one, so what a worker process
+    serialised is not parsed again. Escaping leaves the braces alone: the texts join like plain JSON."""
+    if head == "{}":
+        return rest
+    return head if rest == "{}" else f"{head[:-1]},{rest[1:]}"
