@@ -1,7 +1,8 @@
 """The worker's side of a CSV import: rows checked with the API's rules, duplicates decided against the
 database and the file itself, new customers written set-based (COPY) and updates through the service,
 one transaction per batch that also moves the checkpoint. At scale the CPU-bound row checks run in a
-process pool, one batch ahead of the writes, so Python and PostgreSQL work at the same time."""
+process pool, two batches ahead of the writes, and render each new customer's rows as COPY text there, so
+the writing process mostly decides and sends while the pool and PostgreSQL work at the same time."""
 
 from __future__ import annotations
 
