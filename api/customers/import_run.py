@@ -499,6 +499,11 @@ async def _batches(maker: async_sessionmaker[AsyncSession], redis: ArqRedis | No
         while len(ahead) < depth and (rows := next(chunks, None)) is not None:
             ahead.append((len(rows), asyncio.ensure_future(run.prepare(rows, pool))))
 
+    if pool is not None and (first := next(chunks, None)) is not None:
+        # The first batch is checked here while the pool's processes start (each imports the app: seconds
+        # under load); the two after it are sent to the pool before this one blocks the loop.
+        check_ahead(2)
+        ahead.appendleft((len(first), asyncio.ensure_future(run.prepare(first, None))))
     check_ahead(1)
     batches = 0
     try:
