@@ -96,7 +96,8 @@ export default defineConfig({
         // the list's filters (all loaded after the first rows), is a chunk of its own.
         codeSplitting: {
           groups: [
-            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack)[\\/]/ },
+            // First: the groups below would otherwise take React along as their dependency.
+            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack)[\\/]/, priority: 2 },
             { name: "mantine", test: MANTINE, tags: ["$initial"], priority: 1 },
             { name: "mantine-more", test: MANTINE },
             { name: "i18n", test: /node_modules[\\/](i18next|react-i18next)[\\/]/ },
