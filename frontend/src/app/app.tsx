@@ -6,13 +6,13 @@ import "@mantine/notifications/styles.css";
 import "./app.css";
 
 import { DirectionProvider, MantineProvider, useDirection } from "@mantine/core";
-import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { I18nextProvider } from "react-i18next";
 import { RouterProvider } from "react-router";
 
 import { initI18n } from "../lib/i18n";
+import { useIdleImport } from "../lib/idle";
 import { directionOf, getPreferences } from "../lib/preferences";
 import { usePreferences } from "../lib/use-preferences";
 import { createQueryClient } from "./query-client";
@@ -20,6 +20,10 @@ import { createRouter } from "./router";
 import { theme } from "./theme";
 
 const i18n = initI18n();
+
+// The toasts' container (and its transitions) is not needed to show the first page: it mounts when the
+// browser is idle and then shows whatever was notified before (Mantine keeps them in its store).
+const loadToasts = () => import("../components/toasts");
 
 /** Mantine's direction follows the language (i18n sets <html dir> itself). */
 function DirectionSync() {
@@ -32,12 +36,13 @@ function DirectionSync() {
 export function App() {
   const [queryClient] = useState(createQueryClient);
   const [router] = useState(() => createRouter(queryClient));
+  const toasts = useIdleImport(loadToasts);
   return (
     <I18nextProvider i18n={i18n}>
       <DirectionProvider initialDirection={directionOf(getPreferences().language)} detectDirection={false}>
         <MantineProvider theme={theme}>
           <DirectionSync />
-          <Notifications position="top-center" />
+          {toasts ? <toasts.Toasts /> : null}
           <QueryClientProvider client={queryClient}>
             <RouterProvider router={router} />
           </QueryClientProvider>
