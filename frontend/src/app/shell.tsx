@@ -1,4 +1,4 @@
-import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Text, UnstyledButton } from "@mantine/core";
+import { AppShell, Badge, Burger, Group, NavLink, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure, useDocumentTitle } from "@mantine/hooks";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -55,7 +55,7 @@ export function Shell() {
       </AppShell.Header>
 
       <AppShell.Navbar p="xs" aria-label={t("nav.main")} component="nav">
-        <ScrollArea>
+        <div className="nav-scroll">
           {NAV_ITEMS.map((item) => {
             const Icon = item.icon;
             const inSection = location.pathname === item.to || location.pathname.startsWith(`${item.to}/`);
@@ -103,7 +103,7 @@ export function Shell() {
               </NavLink>
             );
           })}
-        </ScrollArea>
+        </div>
       </AppShell.Navbar>
 
       <AppShell.Main id="main" tabIndex={-1}>
