@@ -1,4 +1,4 @@
-import { AppShell, Burger, Group, Text, UnstyledButton } from "@mantine/core";
+import { Burger, Group, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure, useDocumentTitle } from "@mantine/hooks";
 import { Fragment, useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -39,12 +39,12 @@ export function Shell() {
   useDocumentTitle(pageName ? `${pageName} · ${t("app.name")}` : t("app.name"));
 
   return (
-    <AppShell
-      header={{ height: 60 }}
-      navbar={{ width: 250, breakpoint: "sm", collapsed: { mobile: !opened } }}
-      padding="md"
-    >
-      <AppShell.Header>
+    // Laid out in app.css as Mantine's AppShell lays out this one (fixed header, navigation beside the page
+    // from sm, a drawer behind the burger below): AppShell brought ~20 kB of script to the first page.
+    <div className="shell">
+      {/* right-scroll-bar-position: Mantine's dialogs, while they stop the page scrolling, keep this
+          fixed header clear of the scrollbar (react-remove-scroll's class for it). */}
+      <header className="shell-header right-scroll-bar-position">
         <a href="#main" className="skip-link">
           {t("nav.skip")}
         </a>
@@ -66,9 +66,9 @@ export function Shell() {
             <UserMenu />
           </Group>
         </Group>
-      </AppShell.Header>
+      </header>
 
-      <AppShell.Navbar p="xs" aria-label={t("nav.main")} component="nav">
+      <nav className="shell-navbar" data-opened={opened || undefined} aria-label={t("nav.main")}>
         <div className="nav-scroll">
           {NAV_ITEMS.map((item) => {
             const Icon = item.icon;
@@ -127,11 +127,11 @@ export function Shell() {
             );
           })}
         </div>
-      </AppShell.Navbar>
+      </nav>
 
-      <AppShell.Main id="main" tabIndex={-1}>
+      <main className="shell-main" id="main" tabIndex={-1}>
         <Outlet />
-      </AppShell.Main>
-    </AppShell>
+      </main>
+    </div>
   );
 }
