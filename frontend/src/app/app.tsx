@@ -25,6 +25,12 @@ const i18n = initI18n();
 // browser is idle and then shows whatever was notified before (Mantine keeps them in its store).
 const loadToasts = () => import("../components/toasts");
 
+/** Here once loaded (a component of its own, so that App does not draw everything again then). */
+function IdleToasts() {
+  const toasts = useIdleImport(loadToasts);
+  return toasts ? <toasts.Toasts /> : null;
+}
+
 /** Mantine's direction follows the language (i18n sets <html dir> itself). */
 function DirectionSync() {
   const { language } = usePreferences();
@@ -36,14 +42,13 @@ function DirectionSync() {
 export function App() {
   const [queryClient] = useState(createQueryClient);
   const [router] = useState(() => createRouter(queryClient));
-  const toasts = useIdleImport(loadToasts);
   return (
     <I18nextProvider i18n={i18n}>
       <DirectionProvider initialDirection={directionOf(getPreferences().language)} detectDirection={false}>
         <MantineProvider theme={theme}>
           <DirectionSync />
-          {toasts ? <toasts.Toasts /> : null}
           <QueryClientProvider client={queryClient}>
+            <IdleToasts />
             <RouterProvider router={router} />
           </QueryClientProvider>
         </MantineProvider>
