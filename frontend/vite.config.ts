@@ -74,6 +74,8 @@ function earlyRequests(): Plugin {
   };
 }
 
+const MANTINE = /node_modules[\\/](@mantine|@floating-ui|@tabler|react-remove-scroll|react-transition-group|react-textarea-autosize)/;
+
 export default defineConfig({
   plugins: [react(), swaggerUi(), earlyRequests()],
   server: {
@@ -89,11 +91,15 @@ export default defineConfig({
     emptyOutDir: true,
     rolldownOptions: {
       output: {
-        // Libraries change less often than the app: separate files stay cached across releases.
+        // Libraries change less often than the app: separate files stay cached across releases. Only what
+        // the first page imports ($initial) goes into them; the rest of Mantine, used by dialogs, forms and
+        // the list's filters (all loaded after the first rows), is a chunk of its own.
         codeSplitting: {
           groups: [
-            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack)[\\/]/ },
-            { name: "mantine", test: /node_modules[\\/](@mantine|@floating-ui|@tabler)[\\/]/ },
+            // First: the groups below would otherwise take React along as their dependency.
+            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack)[\\/]/, priority: 2 },
+            { name: "mantine", test: MANTINE, tags: ["$initial"], priority: 1 },
+            { name: "mantine-more", test: MANTINE },
             { name: "i18n", test: /node_modules[\\/](i18next|react-i18next)[\\/]/ },
             // Only the forms' date input needs these: a chunk of its own, loaded with the first form.
             { name: "date-picker", test: /node_modules[\\/](react-multi-date-picker|react-date-object|react-element-popper)[\\/]/ },

@@ -5,7 +5,6 @@ import { createBrowserRouter, Navigate } from "react-router";
 import { meQuery } from "../api/me";
 import { getToken } from "../api/session";
 import { ComingSoonPage, NotFoundPage, RouteErrorPage } from "../components/status-pages";
-import { LoginPage } from "../features/auth/login-page";
 import { RequireAuth } from "../features/auth/require-auth";
 import { PageSkeleton } from "../components/skeletons";
 import { customerRoutes } from "../features/customers/routes";
@@ -13,6 +12,7 @@ import { NAV_ITEMS } from "./navigation";
 import { Shell } from "./shell";
 
 // Not needed to show the customer list: loaded when first opened.
+const LoginPage = lazy(() => import("../features/auth/login-page").then((m) => ({ default: m.LoginPage })));
 const SettingsPage = lazy(() => import("../features/auth/settings-page").then((m) => ({ default: m.SettingsPage })));
 
 // The loaders below only start requests and return at once: nothing to show meanwhile.
@@ -22,7 +22,14 @@ const signedIn = () => getToken() !== null;
 
 export function createRouter(queryClient: QueryClient) {
   return createBrowserRouter([
-    { path: "/login", element: <LoginPage />, errorElement: <RouteErrorPage />, HydrateFallback: Starting },
+    {
+      path: "/login",
+      element: (
+        <Suspense fallback={null}>
+          <LoginPage />
+        </Suspense>
+      ),
+      errorElement: <RouteErrorPage />, HydrateFallback: Starting },
     {
       path: "/",
       element: (

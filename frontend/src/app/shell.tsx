@@ -1,6 +1,6 @@
-import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Text, UnstyledButton } from "@mantine/core";
+import { Burger, Group, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure, useDocumentTitle } from "@mantine/hooks";
-import { useEffect } from "react";
+import { Fragment, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router";
 
@@ -8,6 +8,20 @@ import { LanguageToggle } from "../features/auth/language-toggle";
 import { UserMenu } from "../features/auth/user-menu";
 import { CustomerSearch } from "../features/customers/customer-search";
 import { BRAND_ICON, NAV_ITEMS } from "./navigation";
+
+/** The open section's mark, as Mantine's NavLink draws it. */
+function NavChevron() {
+  return (
+    <svg viewBox="0 0 15 15" fill="none" aria-hidden className="nav-chevron">
+      <path
+        d="M3.13523 6.15803C3.3241 5.95657 3.64052 5.94637 3.84197 6.13523L7.5 9.56464L11.158 6.13523C11.3595 5.94637 11.6759 5.95657 11.8648 6.15803C12.0536 6.35949 12.0434 6.67591 11.842 6.86477L7.84197 10.6148C7.64964 10.7951 7.35036 10.7951 7.15803 10.6148L3.15803 6.86477C2.95657 6.67591 2.94637 6.35949 3.13523 6.15803Z"
+        fill="currentColor"
+        fillRule="evenodd"
+        clipRule="evenodd"
+      />
+    </svg>
+  );
+}
 
 /** The frame of every page after login: header with search and the user's menu, the navigation
  * (a drawer behind the burger on phones) and the page. */
@@ -25,12 +39,12 @@ export function Shell() {
   useDocumentTitle(pageName ? `${pageName} · ${t("app.name")}` : t("app.name"));
 
   return (
-    <AppShell
-      header={{ height: 60 }}
-      navbar={{ width: 250, breakpoint: "sm", collapsed: { mobile: !opened } }}
-      padding="md"
-    >
-      <AppShell.Header>
+    // Laid out in app.css as Mantine's AppShell lays out this one (fixed header, navigation beside the page
+    // from sm, a drawer behind the burger below): AppShell brought ~20 kB of script to the first page.
+    <div className="shell">
+      {/* right-scroll-bar-position: Mantine's dialogs, while they stop the page scrolling, keep this
+          fixed header clear of the scrollbar (react-remove-scroll's class for it). */}
+      <header className="shell-header right-scroll-bar-position">
         <a href="#main" className="skip-link">
           {t("nav.skip")}
         </a>
@@ -52,63 +66,72 @@ export function Shell() {
             <UserMenu />
           </Group>
         </Group>
-      </AppShell.Header>
+      </header>
 
-      <AppShell.Navbar p="xs" aria-label={t("nav.main")} component="nav">
-        <ScrollArea>
+      <nav className="shell-navbar" data-opened={opened || undefined} aria-label={t("nav.main")}>
+        <div className="nav-scroll">
           {NAV_ITEMS.map((item) => {
             const Icon = item.icon;
-            const inSection = location.pathname === item.to || location.pathname.startsWith(`${item.to}/`);
+            const icon = (
+              <span className="nav-item-section" data-position="left">
+                <Icon size={18} aria-hidden />
+              </span>
+            );
             if (!item.ready) {
               return (
-                <NavLink
-                  key={item.key}
-                  label={t(`nav.${item.key}`)}
-                  leftSection={<Icon size={18} aria-hidden />}
-                  rightSection={
-                    <Badge size="xs" variant="light" color="gray">
-                      {t("nav.soon")}
-                    </Badge>
-                  }
-                  disabled
-                  aria-disabled
-                />
+                <a key={item.key} className="nav-item" data-disabled aria-disabled="true">
+                  {icon}
+                  <div className="nav-item-body">
+                    <span className="nav-item-label">{t(`nav.${item.key}`)}</span>
+                  </div>
+                  <span className="nav-item-section" data-position="right">
+                    <span className="nav-soon">{t("nav.soon")}</span>
+                  </span>
+                </a>
               );
             }
+            const inSection = location.pathname === item.to || location.pathname.startsWith(`${item.to}/`);
+            // Inside its section an item shows the section's pages below it.
+            const children = inSection ? item.children : undefined;
             return (
-              <NavLink
-                key={item.key}
-                component={Link}
-                to={item.to}
-                label={t(`nav.${item.key}`)}
-                leftSection={<Icon size={18} aria-hidden />}
-                active={inSection}
-                opened={inSection}
-                childrenOffset={28}
-              >
-                {/* Only inside the section: given children, Mantine's NavLink opens them instead of following
-                    its link, so from elsewhere (say /settings) the item would not navigate. */}
-                {inSection
-                  ? item.children?.map((child) => (
-                      <NavLink
+              <Fragment key={item.key}>
+                <Link to={item.to} className="mantine-focus-auto nav-item" data-active={inSection || undefined}>
+                  {icon}
+                  <div className="nav-item-body">
+                    <span className="nav-item-label">{t(`nav.${item.key}`)}</span>
+                  </div>
+                  {children ? (
+                    <span className="nav-item-section" data-position="right">
+                      <NavChevron />
+                    </span>
+                  ) : null}
+                </Link>
+                {children ? (
+                  <div className="nav-item-children">
+                    {children.map((child) => (
+                      <Link
                         key={child.key}
-                        component={Link}
                         to={child.to}
-                        label={t(`nav.${child.key}`)}
-                        active={location.pathname === child.to}
+                        className="mantine-focus-auto nav-item"
+                        data-active={location.pathname === child.to || undefined}
                         aria-current={location.pathname === child.to ? "page" : undefined}
-                      />
-                    ))
-                  : null}
-              </NavLink>
+                      >
+                        <div className="nav-item-body">
+                          <span className="nav-item-label">{t(`nav.${child.key}`)}</span>
+                        </div>
+                      </Link>
+                    ))}
+                  </div>
+                ) : null}
+              </Fragment>
             );
           })}
-        </ScrollArea>
-      </AppShell.Navbar>
+        </div>
+      </nav>
 
-      <AppShell.Main id="main" tabIndex={-1}>
+      <main className="shell-main" id="main" tabIndex={-1}>
         <Outlet />
-      </AppShell.Main>
-    </AppShell>
+      </main>
+    </div>
   );
 }

@@ -35,7 +35,8 @@ export const ME: Me = {
   updated_at: "2026-01-01T00:00:00Z", scopes: ["me", "customers:read", "customers:write"], api_key_id: null,
 };
 
-export function renderWithApp(ui: ReactNode, options: { me?: Me } = {}) {
+/** `path`: the page the router is on (default "/"). */
+export function renderWithApp(ui: ReactNode, options: { me?: Me; path?: string } = {}) {
   setup();
   setPreferences({ language: "en", calendar: "gregorian" });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
@@ -43,7 +44,7 @@ export function renderWithApp(ui: ReactNode, options: { me?: Me } = {}) {
   return render(
     <MantineProvider>
       <QueryClientProvider client={queryClient}>
-        <MemoryRouter>{ui}</MemoryRouter>
+        <MemoryRouter initialEntries={[options.path ?? "/"]}>{ui}</MemoryRouter>
       </QueryClientProvider>
     </MantineProvider>,
   );

@@ -1,9 +1,12 @@
-import { Avatar, Menu, UnstyledButton, Text, Group } from "@mantine/core";
-import { IconChevronDown, IconLogout, IconSettings } from "@tabler/icons-react";
+import { Avatar, Group, Text, UnstyledButton } from "@mantine/core";
+import { IconChevronDown } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
 
-import { useLogout, useMe } from "./queries";
+import { useIdleImport } from "../../lib/idle";
+import { useMe } from "./queries";
+
+// Nobody opens the menu before the first page is on screen: its code loads when the browser is idle.
+const loadDropdown = () => import("./user-menu-dropdown");
 
 function initials(name: string): string {
   return name
@@ -15,39 +18,25 @@ function initials(name: string): string {
     .toUpperCase();
 }
 
+/** Who is logged in, and the menu with their settings and logging out (disabled until it has loaded). */
 export function UserMenu() {
   const { t } = useTranslation();
   const me = useMe();
-  const logout = useLogout();
+  const dropdown = useIdleImport(loadDropdown);
   const name = me.data?.full_name ?? "";
-  return (
-    <Menu position="bottom-end" withinPortal>
-      <Menu.Target>
-        <UnstyledButton aria-label={t("user.menu")}>
-          <Group gap={6} wrap="nowrap">
-            <Avatar size="sm" radius="xl" color="indigo">
-              {initials(name) || "?"}
-            </Avatar>
-            <Text size="sm" visibleFrom="sm" truncate maw={160}>
-              {name}
-            </Text>
-            <IconChevronDown size={14} aria-hidden />
-          </Group>
-        </UnstyledButton>
-      </Menu.Target>
-      <Menu.Dropdown>
-        {me.data ? (
-          <Menu.Label>
-            <span dir="ltr">{me.data.email}</span>
-          </Menu.Label>
-        ) : null}
-        <Menu.Item component={Link} to="/settings" leftSection={<IconSettings size={16} />}>
-          {t("user.settings")}
-        </Menu.Item>
-        <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => logout.mutate()}>
-          {t("user.logout")}
-        </Menu.Item>
-      </Menu.Dropdown>
-    </Menu>
+  const button = (disabled: boolean) => (
+    <UnstyledButton aria-label={t("user.menu")} disabled={disabled}>
+      <Group gap={6} wrap="nowrap">
+        <Avatar size="sm" radius="xl" color="indigo">
+          {initials(name) || "?"}
+        </Avatar>
+        <Text size="sm" visibleFrom="sm" truncate maw={160}>
+          {name}
+        </Text>
+        <IconChevronDown size={14} aria-hidden />
+      </Group>
+    </UnstyledButton>
   );
+  if (!dropdown) return button(true);
+  return <dropdown.UserMenuDropdown>{button(false)}</dropdown.UserMenuDropdown>;
 }
