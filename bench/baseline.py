@@ -27,6 +27,7 @@ from fastapi import FastAPI, Request, Response
 
 from api.auth.service import _SESSION_LOOKUP
 from api.core.access import ROLE_SCOPES, ROLE_VISIBILITY, Role, Visibility
+from api.users.service import ME
 from bench.baseline_customers import init_connection
 from bench.baseline_customers import register as register_customers
 
@@ -45,7 +46,10 @@ USER_COLUMNS = (
     '"user".calendar, "user".is_active, "user".failed_logins, "user".locked_until, "user".last_login_at, '
     '"user".id, "user".created_at, "user".updated_at, "user".version'
 )
-ME_SQL = f'SELECT {USER_COLUMNS} \nFROM "user" \nWHERE "user".id = $1::UUID'
+# GET /me runs the API's own compiled statement (api/users/service.py ME).
+ME_SQL, _ME_NAMES = ME.text()
+if _ME_NAMES != ("id",):
+    raise RuntimeError("the /me statement's parameters changed: update bench/baseline.py")
 _AFTER = '("user".created_at, "user".id) > ($1::TIMESTAMP WITH TIME ZONE, $2::UUID)'
 _ORDER = 'ORDER BY "user".created_at ASC, "user".id ASC \n LIMIT'
 

@@ -366,3 +366,14 @@ async def test_a_sales_rep_reads_colleagues_names_but_not_their_details(client, 
                               headers=headers)).json()["items"]
     assert sorted(c["id"] for c in named) == sorted([str(other.id), str(gone.id)])
     assert (await client.get("/api/v1/users/directory")).status_code == 401
+
+
+async def test_me_names_its_version_in_the_etag_and_shows_a_change_at_once(client, admin, admin_headers):
+    before = await client.get("/api/v1/me", headers=admin_headers)
+    assert before.status_code == 200 and before.headers["etag"].startswith(f'"{admin.id}.')
+    assert before.json()["scopes"] and before.json()["api_key_id"] is None
+    r = await client.patch("/api/v1/me", json={"language": "fa", "calendar": "jalali"}, headers=admin_headers)
+    assert r.status_code == 200, r.text
+    after = await client.get("/api/v1/me", headers=admin_headers)
+    assert (after.json()["language"], after.json()["calendar"]) == ("fa", "jalali")
+    assert after.headers["etag"] == r.headers["etag"] != before.headers["etag"]

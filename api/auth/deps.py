@@ -60,15 +60,17 @@ class Caller:
 
 class RequireReadScope:
     """``RequireScope`` for the busiest GET routes: the caller is looked up on the request's read connection,
-    and the route reads through ``Caller.db`` instead of a session (one pooled connection, no ORM)."""
+    and the route reads through ``Caller.db`` instead of a session (one pooled connection, no ORM).
+    ``scope=None``: any signed-in caller (``GET /me``)."""
 
-    def __init__(self, scope: str) -> None:
+    def __init__(self, scope: str | None) -> None:
         self.scope = scope
 
     async def __call__(self, request: Request, credentials: Credentials) -> Caller:
         db = await get_read_connection(request)  # a call, not a sub-dependency: one less for FastAPI to solve
         principal = await _authenticate(request, db, credentials)
-        principal.require(self.scope)
+        if self.scope is not None:
+            principal.require(self.scope)
         return Caller(principal, db)
 
 

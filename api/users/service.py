@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Uuid, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.service import revoke_user_sessions
@@ -17,7 +17,7 @@ from api.core.etag import check_if_match
 from api.core.events import emit
 from api.core.ids import new_id
 from api.core.security import hash_password, verify_password
-from api.core.sql import any_of
+from api.core.sql import Statement, any_of
 from api.users import events
 from api.users.models import Team, User
 from api.users.schemas import MeUpdate, TeamCreate, TeamRead, TeamUpdate, UserCreate, UserRead, UserUpdate
@@ -66,6 +66,11 @@ def directory_query(f: UserFilters, ids: list[uuid.UUID] | None = None) -> Selec
     if f.q:
         stmt = stmt.where(User.full_name.ilike(_contains(f.q)))
     return stmt
+
+
+# GET /me: the caller's own row (what ``Me`` shows, and the version for its ETag), compiled once.
+ME = Statement(select(*(User.__table__.c[name] for name in (*UserRead.model_fields, "version")))
+               .where(User.__table__.c.id == bindparam("id", type_=Uuid)))
 
 
 async def get_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
