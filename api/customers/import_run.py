@@ -38,6 +38,7 @@ from api.core.ids import new_id
 from api.core.jsonable import to_json
 from api.core.queue import transaction
 from api.core.settings import Settings
+from api.core.sql import write_driver
 from api.core.text import normalize_text
 from api.customers import custom_fields, events, repository, service
 from api.customers.imports import (
@@ -325,7 +326,8 @@ class ImportRun:
         """Through the service, as a PATCH would: the row's non-empty cells overwrite; e-mails, phones,
         tags and preferences are added to the existing ones, never replaced (a file rarely holds
         everything we know)."""
-        c = await repository.get_visible(session, self.principal, target)
+        db = await write_driver(session)  # in the batch's transaction, under its savepoint
+        c = await repository.read_visible(db, self.principal, target)
         if c is None:
             raise ValidationFailed("gone", errors=[
                 field_error([], "customer_gone", "the matching customer was deleted")])
@@ -344,7 +346,7 @@ class ImportRun:
             given["preferences"] = list(dict.fromkeys([*c.preferences, *data.preferences]))
         if cand.owner_email is not None and cand.owner_id != c.owner_id:
             given["owner_id"] = cand.owner_id
-        await service.update_customer(session, self.principal, c, CustomerUpdate.model_validate(given), None,
+        await service.update_customer(db, self.principal, target, CustomerUpdate.model_validate(given), None,
                                       region=self.region)
 
     def _decided(self, owner: uuid.UUID | None, team: uuid.UUID | None, values: dict[str, Any]

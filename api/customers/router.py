@@ -95,7 +95,7 @@ async def get_customer(reader: FastViewer, customer_id: uuid.UUID) -> Response:
 async def update_customer(
     writer: FastWriter, settings: AppSettings, customer_id: uuid.UUID, data: CustomerUpdate, if_match: IfMatch,
 ) -> Response:
-    customer = await service.change_customer(writer.db, writer.principal, customer_id, data, if_match,
+    customer = await service.update_customer(writer.db, writer.principal, customer_id, data, if_match,
                                              region=settings.default_phone_region)
     return json_response(customer, headers={"ETag": etag_of(customer)})
 

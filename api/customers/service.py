@@ -54,8 +54,9 @@ def _field_error(loc: list[Any], code: str, msg: str, **ctx: Any) -> ValidationF
     return ValidationFailed(msg, errors=[field_error(["body", *loc], code, msg, **ctx)])
 
 
-def normalized_phones(items: list[PhoneIn], region: str) -> list[CustomerPhone]:
-    out: list[CustomerPhone] = []
+def normalized_phones(items: list[PhoneIn], region: str) -> list[Any]:
+    """The phones to store (``customer_phone`` rows but ``customer_id``, as plain objects), E.164, each once."""
+    out: list[Any] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
         e164 = normalize_phone(item.number, region)
@@ -65,29 +66,30 @@ def normalized_phones(items: list[PhoneIn], region: str) -> list[CustomerPhone]:
         if e164 in seen:
             continue
         seen.add(e164)
-        out.append(CustomerPhone(id=new_id(), e164=e164, raw=item.number.strip(), label=item.label,
-                                 is_primary=item.is_primary, position=len(out)))
+        out.append(_Row(id=new_id(), e164=e164, raw=item.number.strip(), label=item.label,
+                        is_primary=item.is_primary, position=len(out)))
     _one_primary(out)
     return out
 
 
-def normalized_emails(items: list[EmailIn]) -> list[CustomerEmail]:
-    out: list[CustomerEmail] = []
+def normalized_emails(items: list[EmailIn]) -> list[Any]:
+    """The e-mails to store (``customer_email`` rows but ``customer_id``, as plain objects), each once."""
+    out: list[Any] = []
     seen: set[str] = set()
     for item in items:
         email = normalize_email(str(item.email))
         if email in seen:
             continue
         seen.add(email)
-        out.append(CustomerEmail(id=new_id(), email=email, label=item.label, is_primary=item.is_primary,
-                                 position=len(out)))
+        out.append(_Row(id=new_id(), email=email, label=item.label, is_primary=item.is_primary,
+                        position=len(out)))
     _one_primary(out)
     return out
 
 
-def _addresses(items: list[AddressIn]) -> list[CustomerAddress]:
-    out = [CustomerAddress(id=new_id(), position=i, **item.model_dump(exclude={"country"}),
-                           country=item.country.upper() if item.country else None) for i, item in enumerate(items)]
+def _addresses(items: list[AddressIn]) -> list[Any]:
+    out = [_Row(id=new_id(), position=i, **item.model_dump(exclude={"country"}),
+                country=item.country.upper() if item.country else None) for i, item in enumerate(items)]
     _one_primary(out)
     return out
 
@@ -238,67 +240,7 @@ async def get_customer(session: AsyncSession, principal: Principal, customer_id:
     return c
 
 
-async def update_customer(session: AsyncSession, principal: Principal, c: Customer, data: CustomerUpdate,
-                          if_match: str | None, *, region: str = "IR") -> Customer:
-    """Change the fields sent. A new e-mail or phone that another customer holds is a 409, like on create."""
-    check_if_match(if_match, c)
-    if c.erased_at is not None:
-        raise Conflict("This customer was erased; personal data cannot be added back to the record.")
-    changes = data.model_dump(exclude_unset=True)
-    if "emails" in changes or "phones" in changes:
-        emails = normalized_emails(data.emails or []) if "emails" in changes else None
-        phones = normalized_phones(data.phones or [], region) if "phones" in changes else None
-        visible_ids, hidden = await duplicates_of(
-            session, principal, [e.email for e in emails or []], [p.e164 for p in phones or []], exclude=c.id)
-        if visible_ids or hidden:
-            raise DuplicateCustomer("Another customer already has this e-mail or phone.",
-                                    extra=_duplicate_extra(visible_ids))
-        # The replaced rows go first: the new list usually repeats some of their e-mails or phones,
-        # which the (customer, e-mail) and (customer, phone) unique keys would refuse in one flush.
-        if emails is not None:
-            c.emails = []
-        if phones is not None:
-            c.phones = []
-        await session.flush()
-        if emails is not None:
-            c.emails = emails
-        if phones is not None:
-            c.phones = phones
-    if "addresses" in changes:
-        c.addresses = _addresses(data.addresses or [])
-    if "owner_id" in changes or "team_id" in changes:
-        c.owner_id, c.team_id = await owner_and_team(
-            session, principal, changes.get("owner_id", c.owner_id), changes.get("team_id"))
-    if "referrer_id" in changes:
-        if changes["referrer_id"] == c.id:
-            raise _field_error(["referrer_id"], "self_referral", "a customer cannot refer themselves")
-        await _check_referrer(session, principal, changes["referrer_id"])
-    for name in SCALAR_FIELDS:
-        if name in changes:
-            setattr(c, name, getattr(data, name))
-    if "tags" in changes:
-        c.tags = sorted({normalize_text(t) for t in data.tags or [] if normalize_text(t)})
-    if "custom_fields" in changes:
-        c.custom_fields = await custom_fields.values_for_update(session, c.custom_fields, data.custom_fields or {})
-    if "utm" in changes:
-        c.utm = data.utm.model_dump(exclude_none=True) if data.utm else {}
-    if "consent" in changes:
-        c.consent = merged_consent(c.consent, data.consent or {})
-    if "preferences" in changes:
-        c.preferences = [p.strip() for p in data.preferences or []]
-    if "display_name" in changes:
-        if not data.display_name:
-            raise _field_error(["display_name"], "null_not_allowed", "may not be empty")
-        c.display_name = data.display_name.strip()
-    elif {"first_name", "last_name", "organization_name"} & changes.keys():
-        c.display_name = default_display_name(c) or c.display_name
-    refresh_search(c)
-    await session.flush()
-    emit(session, events.CUSTOMER_UPDATED, "customer", c.id, payload(c))
-    return c
-
-
-async def change_customer(db: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID,
+async def update_customer(db: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID,
                           data: CustomerUpdate, if_match: str | None, *, region: str = "IR") -> CustomerRead:
     """Change the fields sent of a customer the caller may see, on ``db`` in its transaction, with the
     audit entry of what changed and a ``customer.updated`` event. A new e-mail or phone that another
