@@ -185,7 +185,7 @@ async def test_a_failed_write_leaves_nothing_behind(client, rep_a, maker, monkey
 async def test_a_change_made_meanwhile_is_not_overwritten(client, rep_a, maker, monkeypatch):
     _, headers = rep_a
     cid = (await _customers(client, headers, n=1))[0]
-    loaded = repository.for_update
+    loaded = repository.to_change
 
     async def load_then_someone_else_writes(db, principal, customer_id):
         row = await loaded(db, principal, customer_id)
@@ -194,7 +194,7 @@ async def test_a_change_made_meanwhile_is_not_overwritten(client, rep_a, maker, 
             c.job_title = "changed by someone else"
         return row
 
-    monkeypatch.setattr(repository, "for_update", load_then_someone_else_writes)
+    monkeypatch.setattr(repository, "to_change", load_then_someone_else_writes)
     r = await client.patch(f"/api/v1/customers/{cid}", headers=headers, json={"job_title": "mine"})
     assert r.status_code == 409, r.text
     monkeypatch.undo()

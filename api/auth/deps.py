@@ -67,11 +67,8 @@ class RequireReadScope:
         self.scope = scope
 
     async def __call__(self, request: Request, credentials: Credentials) -> Caller:
-        db = await get_read_connection(request)  # a call, not a sub-dependency: one less for FastAPI to solve
-        principal = await _authenticate(request, db, credentials)
-        if self.scope is not None:
-            principal.require(self.scope)
-        return Caller(principal, db)
+        # The connection is a call, not a sub-dependency: one less for FastAPI to solve.
+        return await _caller(request, await get_read_connection(request), credentials, self.scope)
 
 
 class RequireWriteScope:
@@ -82,6 +79,12 @@ class RequireWriteScope:
         self.scope = scope
 
     async def __call__(self, request: Request, credentials: Credentials, db: WriteConnection) -> Caller:
-        principal = await _authenticate(request, db, credentials)
-        principal.require(self.scope)
-        return Caller(principal, db)
+        return await _caller(request, db, credentials, self.scope)
+
+
+async def _caller(request: Request, db: asyncpg.Connection, credentials: HTTPAuthorizationCredentials | None,
+                  scope: str | None) -> Caller:
+    principal = await _authenticate(request, db, credentials)
+    if scope is not None:
+        principal.require(scope)
+    return Caller(principal, db)

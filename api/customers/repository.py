@@ -272,9 +272,10 @@ _WRITE_COLUMNS = (Customer.normalized_name, Customer.search_text, Customer.erase
 WRITE_STATEMENTS = {level: _read_statement(level, *_WRITE_COLUMNS) for level in Visibility}
 
 
-async def for_update(db: Db, principal: Principal, customer_id: uuid.UUID) -> dict[str, Any] | None:
-    """A live customer the caller may see, as a dict of its columns (but the search vector) with its
-    e-mails, phones and addresses as lists of dicts."""
+async def to_change(db: Db, principal: Principal, customer_id: uuid.UUID) -> dict[str, Any] | None:
+    """What a change starts from: a live customer the caller may see, as the API shows it plus its
+    normalised name, search text and erasure time, e-mails, phones and addresses as lists of dicts. Not
+    locked: the change's UPDATE checks the row version instead."""
     row = await WRITE_STATEMENTS[effective_visibility(principal)].fetchrow(
         db, id=customer_id, **scope_values(principal))
     return None if row is None else dict(row)

@@ -245,7 +245,7 @@ async def update_customer(db: asyncpg.Connection, principal: Principal, customer
     """Change the fields sent of a customer the caller may see, on ``db`` in its transaction, with the
     audit entry of what changed and a ``customer.updated`` event. A new e-mail or phone that another
     customer holds is a 409, like on create; a concurrent change in between is refused (StaleDataError)."""
-    current = await repository.for_update(db, principal, customer_id)
+    current = await repository.to_change(db, principal, customer_id)
     if current is None:
         raise NotFound("No such customer.")
     c = _Row(**current)
@@ -329,8 +329,10 @@ _CHANGEABLE = tuple(k for k in _COLUMNS if k not in {"id", "created_at", "update
 _NOT_AUDITED = frozenset({"id", "created_at", "updated_at", "version", "search_text"})
 CUSTOMER_INSERT = insert_of(_TABLE)
 STAGE_INSERT = insert_of(StageChange.__table__)
-CHILD_STATEMENTS: dict[str, tuple[Any, Statement, Statement]] = {
-    name: (model, insert_of(model.__table__),
+# Per kind of child row: the columns taken from each prepared item, its INSERT and the DELETE of a
+# customer's rows, worked out once.
+CHILD_STATEMENTS: dict[str, tuple[tuple[str, ...], Statement, Statement]] = {
+    name: (tuple(c.key for c in model.__table__.columns if c.key != "customer_id"), insert_of(model.__table__),
            Statement(delete(model).where(model.customer_id == bindparam("customer_id", type_=Uuid))))
     for name, model in (("emails", CustomerEmail), ("phones", CustomerPhone), ("addresses", CustomerAddress))
 }
@@ -357,10 +359,9 @@ async def _write_children(db: asyncpg.Connection, c: Any, *, replace: bool = Fal
     for name, wanted in which.items():
         if not wanted:
             continue
-        model, insert_rows, delete_rows = CHILD_STATEMENTS[name]
+        columns, insert_rows, delete_rows = CHILD_STATEMENTS[name]
         if replace:
             await delete_rows.execute(db, customer_id=c.id)
-        columns = [col.key for col in model.__table__.columns if col.key != "customer_id"]
         await insert_rows.executemany(db, [{"customer_id": c.id, **{k: getattr(x, k) for k in columns}}
                                            for x in getattr(c, name)])
 
