@@ -183,9 +183,10 @@ def register(app: FastAPI) -> None:
                         args.append(phone)
                         matches.append(_PHONE.format(len(args)))
                     where.append(f"({' OR '.join(matches)})" if matches else "false")
-                if stages:
-                    args.append(stages)
-                    where.append(f"customer.stage = ANY (${len(args)}::VARCHAR(12)[])")
+                if stages := list(dict.fromkeys(stages)):  # one rung is compared with =, as the API does
+                    args.append(stages[0] if len(stages) == 1 else stages)
+                    where.append(f"customer.stage = ${len(args)}::VARCHAR(12)" if len(stages) == 1
+                                 else f"customer.stage = ANY (${len(args)}::VARCHAR(12)[])")
                 if tags := q.getlist("tag"):
                     args.append([normalize_text(t) for t in tags])
                     where.append(f"customer.tags && ${len(args)}::VARCHAR(60)[]")

@@ -53,16 +53,19 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
     ]
     for stage, tag in [("client", "vip"), ("advocate", "وفادار"), ("suspect", "instagram"), ("partner", "seminar")]:
         out.append((f"customers_filtered stage={stage} tag={tag}",
-                    f"{lst} AND customer.stage = ANY ($1::VARCHAR(12)[]) AND customer.tags && $2::VARCHAR(60)[]"
-                    f"{order}$3::INTEGER", [[stage], [normalize_text(tag)], 51]))
+                    f"{lst} AND customer.stage = $1::VARCHAR(12) AND customer.tags && $2::VARCHAR(60)[]"
+                    f"{order}$3::INTEGER", [stage, [normalize_text(tag)], 51]))
+    out.append(("customers_filtered two rungs (client, repeat) + tag=vip",
+                f"{lst} AND customer.stage = ANY ($1::VARCHAR(12)[]) AND customer.tags && $2::VARCHAR(60)[]"
+                f"{order}$3::INTEGER", [["client", "repeat"], ["vip"], 51]))
     owner = await db.fetchval("SELECT owner_id FROM customer WHERE owner_id IS NOT NULL ORDER BY id OFFSET 777 LIMIT 1")
     teams = [r[0] for r in await db.fetch("SELECT id FROM team ORDER BY path LIMIT 3")]
     out += [
         ("customers_filtered tag=vip (tag only)",
          f"{lst} AND customer.tags && $1::VARCHAR(60)[]{order}$2::INTEGER", [["vip"], 51]),
         ("customers_filtered owner + stage (a rep's own list by rung)",
-         f"{lst} AND customer.owner_id = ANY ($1::UUID[]) AND customer.stage = ANY ($2::VARCHAR(12)[])"
-         f"{order}$3::INTEGER", [[owner], ["client", "repeat"], 51]),
+         f"{lst} AND customer.owner_id = $1::UUID AND customer.stage = ANY ($2::VARCHAR(12)[])"
+         f"{order}$3::INTEGER", [owner, ["client", "repeat"], 51]),
         ("a sales rep's first page (scope: own)",
          lst.replace(" customer.deleted_at", " customer.owner_id = $1::UUID AND customer.deleted_at", 1)
          + f"{order}$2::INTEGER", [owner, 51]),

@@ -149,6 +149,11 @@ async def test_filters_and_keyset_pages(client, rep_a):
     assert seen == ["P4", "P3", "P2", "P1", "P0"]
     tier_a = (await client.get(C, params={"importance_tier": "A"}, headers=headers)).json()["items"]
     assert {c["display_name"] for c in tier_a} == {"P1", "P3"}
+    # One value is compared with =, several with = ANY: both must select the same way.
+    both = (await client.get(C, params=[("importance_tier", "A"), ("importance_tier", "B")], headers=headers)).json()
+    assert len(both["items"]) == 5
+    twice = (await client.get(C, params=[("importance_tier", "B"), ("importance_tier", "B")], headers=headers)).json()
+    assert {c["display_name"] for c in twice["items"]} == {"P0", "P2", "P4"}
     odd = (await client.get(C, params={"tag": "ODD"}, headers=headers)).json()["items"]
     assert {c["display_name"] for c in odd} == {"P1", "P3"}
     consenting = (await client.get(C, params={"consent": "email"}, headers=headers)).json()["items"]

@@ -38,6 +38,8 @@ async def _customers(client, headers, n=3):
 @pytest.mark.parametrize("filters", [
     CustomerFilters(),
     CustomerFilters(tag=["vip"], stage=["suspect"]),
+    CustomerFilters(tag=["vip"], stage=["suspect", "client"]),
+    CustomerFilters(stage=["suspect", "suspect"], tag=["t1", "t2"]),
     CustomerFilters(q="سارا"),
     CustomerFilters(q="۰۹۱۲۵۵۵۰۰۰۱"),
     CustomerFilters(consent=["email"]),
