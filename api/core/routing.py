@@ -37,11 +37,21 @@ class FlatRoute(APIRoute):
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] == "http":
-            path = get_route_path(scope)
-            if not path.startswith(self._literal) or (self._slashes is not None
-                                                        and path.count("/") != self._slashes):
-                return Match.NONE, {}
+            # Worked out by the first route a request is tried on, read by the others: FlatRoutes live only
+            # on the app's own router (``mount_flat``), so they all see the request's top-level path.
+            try:
+                path, slashes = scope[_ROUTE_PATH]
+            except KeyError:
+                path = get_route_path(scope)
+                slashes = path.count("/")
+                scope[_ROUTE_PATH] = path, slashes
+            if not path.startswith(self._literal) or (self._slashes is not None and slashes != self._slashes):
+                return _NO_MATCH
         return super().matches(scope)
+
+
+_ROUTE_PATH = "peyvand.route_path"
+_NO_MATCH: tuple[Match, Scope] = (Match.NONE, {})
 
 
 def mount_flat(target: APIRouter, routers: Iterable[APIRouter], prefix: str = "") -> None:
