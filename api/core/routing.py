@@ -17,6 +17,7 @@ from typing import Any
 import fastapi.dependencies.utils as _fastapi_utils
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
+from pydantic_core import PydanticUndefined
 from starlette._utils import get_route_path
 from starlette.convertors import PathConvertor
 from starlette.routing import Match
@@ -144,7 +145,7 @@ def _per_annotation(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 
 def _absent_none_default(func: Callable[..., tuple[Any, list[Any]]]) -> Callable[..., tuple[Any, list[Any]]]:
-    undefined = _fastapi_utils.Undefined
+    undefined = PydanticUndefined  # what FastAPI passes for a parameter the request left out
 
     @functools.wraps(func)
     def validate(*, field: Any, value: Any, values: dict[str, Any], loc: tuple[str, ...]) -> tuple[Any, list[Any]]:
