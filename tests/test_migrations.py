@@ -91,6 +91,21 @@ async def test_upgrade_head_on_empty_database_matches_the_models(empty_database)
     assert await _schema_diff(empty_database) == []
 
 
+async def test_index_storage_options_are_those_the_models_declare(empty_database):
+    # compare_metadata does not compare WITH (...) options: every index that declares some has them.
+    await asyncio.to_thread(upgrade, empty_database)
+    declared = {index.name: {f"{k}={v}" for k, v in index.dialect_options["postgresql"]["with"].items()}
+                for table in metadata.sorted_tables for index in table.indexes
+                if index.dialect_options["postgresql"]["with"]}
+    assert {"ix_customer_search_vector", "ix_customer_tags", "ix_customer_custom_fields"} <= declared.keys()
+    conn = await asyncpg.connect(_plain(empty_database))
+    try:
+        rows = await conn.fetch("SELECT relname, reloptions FROM pg_class WHERE relname = ANY($1)", list(declared))
+    finally:
+        await conn.close()
+    assert {r["relname"]: set(r["reloptions"] or ()) for r in rows} == declared
+
+
 async def test_downgrade_base_leaves_only_alembic_version_and_upgrade_works_again(empty_database):
     await asyncio.to_thread(upgrade, empty_database)
     await asyncio.to_thread(downgrade, empty_database, "base")

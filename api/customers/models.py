@@ -33,6 +33,9 @@ TIERS = ("A", "B", "C")
 STRATEGIES = ("basic", "reactive", "accountable", "proactive", "partnership")
 
 
+_GIN_WITH = {"gin_pending_list_limit": 128}  # kB
+
+
 def _in(values: tuple[str, ...]) -> str:
     return "(" + ",".join(f"'{v}'" for v in values) + ")"
 
@@ -118,10 +121,11 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint(f"lapsed_from is null or lapsed_from in {_in(STAGES)}", name="lapsed_from"),
         CheckConstraint(f"importance_tier is null or importance_tier in {_in(TIERS)}", name="tier"),
         CheckConstraint(f"strategy_override is null or strategy_override in {_in(STRATEGIES)}", name="strategy"),
-        Index("ix_customer_search_vector", "search_vector", postgresql_using="gin"),
-        Index("ix_customer_tags", "tags", postgresql_using="gin"),
+        # GIN: searches read the whole pending list of new entries; it is kept small (migration 0008).
+        Index("ix_customer_search_vector", "search_vector", postgresql_using="gin", postgresql_with=_GIN_WITH),
+        Index("ix_customer_tags", "tags", postgresql_using="gin", postgresql_with=_GIN_WITH),
         Index("ix_customer_custom_fields", "custom_fields", postgresql_using="gin",
-              postgresql_ops={"custom_fields": "jsonb_path_ops"}),
+              postgresql_ops={"custom_fields": "jsonb_path_ops"}, postgresql_with=_GIN_WITH),
         Index("ix_customer_created_at_id", "created_at", "id"),
         Index("ix_customer_owner_created", "owner_id", "created_at", "id"),
         Index("ix_customer_team_created", "team_id", "created_at", "id"),
