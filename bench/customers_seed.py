@@ -100,7 +100,7 @@ def raw_form(e164: str, rng: random.Random) -> str:
     return f"+98 {e164[3:6]} {e164[6:9]} {e164[9:]}"
 
 
-def _name(rng: random.Random, i: int) -> tuple[str, dict[str, Any], str]:
+def random_name(rng: random.Random) -> tuple[str, dict[str, Any], str]:
     """kind, name fields, and a Latin slug for the e-mail address."""
     if rng.random() < 0.14:
         if rng.random() < 0.6:
@@ -118,6 +118,10 @@ def _name(rng: random.Random, i: int) -> tuple[str, dict[str, Any], str]:
         f"{latin_slug(first)}.{latin_slug(last)}"
 
 
+def random_tags(rng: random.Random) -> list[str]:
+    return sorted({normalize_text(t) for t in rng.sample(TAGS, rng.choices([0, 1, 2, 3], [35, 35, 20, 10])[0])})
+
+
 def customer_rows(count: int, owners: list[tuple[uuid.UUID, uuid.UUID | None]], start: datetime, end: datetime,
                   rng: random.Random) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
     """(customer row, its e-mail rows, its phone rows), oldest first."""
@@ -128,7 +132,7 @@ def customer_rows(count: int, owners: list[tuple[uuid.UUID, uuid.UUID | None]], 
         created = start + timedelta(microseconds=offset)
         ms = int(created.timestamp() * 1000)
         cid = uuid7_at(ms, rng)
-        kind, names, slug = _name(rng, i)
+        kind, names, slug = random_name(rng)
         emails = []
         if rng.random() < 0.9:
             emails.append(f"{slug}.{i}@{rng.choice(DOMAINS)}")
@@ -141,7 +145,7 @@ def customer_rows(count: int, owners: list[tuple[uuid.UUID, uuid.UUID | None]], 
             if rng.random() < 0.12:
                 phones.append(mobile(phone_n))
                 phone_n += 1
-        tags = sorted({normalize_text(t) for t in rng.sample(TAGS, rng.choices([0, 1, 2, 3], [35, 35, 20, 10])[0])})
+        tags = random_tags(rng)
         owner, team = owners[rng.randrange(len(owners))]
         stage = rng.choices(STAGES, STAGE_WEIGHTS)[0]
         age_us = max(1, int((end - created).total_seconds() * 1_000_000))
