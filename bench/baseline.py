@@ -27,6 +27,8 @@ from fastapi import FastAPI, Request, Response
 
 from api.auth.service import _SESSION_LOOKUP
 from api.core.access import ROLE_SCOPES, ROLE_VISIBILITY, Role, Visibility
+from api.core.db import connection_settings
+from api.core.settings import Settings
 from api.users.service import ME
 from bench.baseline_customers import init_connection
 from bench.baseline_customers import register as register_customers
@@ -139,7 +141,8 @@ def create_app() -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await asyncpg.create_pool(
             dsn, min_size=min(10, pool_size), max_size=pool_size, reset=_no_reset, init=init_connection,
-            server_settings={"application_name": APPLICATION_NAME, "timezone": "UTC"},
+            # The API's connection settings (its planner costs too), as the API reads them by default.
+            server_settings=connection_settings(Settings(), APPLICATION_NAME),
         )
         try:
             yield

@@ -19,6 +19,8 @@ from typing import Any
 import asyncpg
 
 from api.core.access import Visibility
+from api.core.db import connection_settings
+from api.core.settings import Settings
 from api.core.text import normalize_text
 from api.customers.repository import CONTACT_HOLDERS, READ_STATEMENTS, WRITE_STATEMENTS, search_terms
 from api.customers.service import customer_update
@@ -110,7 +112,8 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
 
 
 async def explain(url: str, proposed: bool) -> str:
-    db = await asyncpg.connect(url)
+    # The API's connection settings, so the planner weighs the plans as it does for the API.
+    db = await asyncpg.connect(url, server_settings=connection_settings(Settings(), "peyvand-bench-explain"))
     try:
         total = await db.fetchval("SELECT count(*) FROM customer")
         lines = [f"# Query plans of the customer scenarios — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",

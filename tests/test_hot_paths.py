@@ -8,7 +8,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import APIRouter
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from api.core.access import Principal, Role, Visibility, scope_values
 from api.core.db import create_read_sessionmaker
@@ -80,6 +80,23 @@ async def test_one_statement_read_respects_visibility(client, rep_a, rep_b, engi
     async with create_read_sessionmaker(engine)() as session:
         assert await repository.read_visible(session, stranger, cid) is None
         assert (await repository.read_visible(session, admin, cid)) is not None
+
+
+async def test_our_connections_carry_the_planner_cost_of_the_settings(settings):
+    from api.core.db import create_engine
+
+    async def shown(cfg):
+        engine = create_engine(cfg)
+        try:
+            async with engine.connect() as conn:
+                return tuple((await conn.execute(text(
+                    "SELECT setting, source FROM pg_settings WHERE name = 'random_page_cost'"))).one())
+        finally:
+            await engine.dispose()
+
+    assert await shown(settings) == ("1.1", "client")
+    assert await shown(settings.model_copy(update={"db_random_page_cost": 2.5})) == ("2.5", "client")
+    assert (await shown(settings.model_copy(update={"db_random_page_cost": None})))[1] != "client"  # the server's
 
 
 async def test_a_read_session_refuses_to_write(engine, rep_a):

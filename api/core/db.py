@@ -73,8 +73,16 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         # No pre-ping: it costs a round trip per checkout. Connections are recycled instead, and a dead
         # one fails its request once (the client's retry with the same Idempotency-Key is safe).
         pool_recycle=1800,
-        connect_args={"server_settings": {"application_name": "peyvand", "timezone": "UTC"}},
+        connect_args={"server_settings": connection_settings(settings, "peyvand")},
     )
+
+
+def connection_settings(settings: Settings, application_name: str) -> dict[str, str]:
+    """What every connection of ours sets on the server (asyncpg's ``server_settings``)."""
+    values = {"application_name": application_name, "timezone": "UTC"}
+    if settings.db_random_page_cost is not None:
+        values["random_page_cost"] = str(settings.db_random_page_cost)
+    return values
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
