@@ -106,7 +106,7 @@ def create(rng: random.Random, ctx: Context) -> Request:
     national = f"0{WRITE_PREFIX[3:]}{n:07d}"
     body = {
         "kind": kind, **names,
-        "emails": [{"email": f"bench.{slug}.{n}@writes.example.com", "label": "work"}],
+        "emails": [{"email": f"{slug}.{n}@writes.example.com", "label": "work"}],
         "phones": [{"number": national.translate(_PERSIAN_DIGITS) if n % 2 else national, "label": "mobile"}],
         "tags": random_tags(rng),
         "source_channel": "webform",
