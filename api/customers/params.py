@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query, Request
 
 from api.auth.deps import Caller, RequireReadScope
-from api.core.deps import ReadConnection
+from api.core.deps import get_read_connection
 from api.customers import custom_fields
 from api.customers.models import Customer
 from api.customers.repository import CustomerFilters
@@ -24,7 +24,6 @@ FastViewer = Annotated[Caller, Depends(RequireReadScope("customers:read"))]
 
 async def customer_filters(
     request: Request,
-    db: ReadConnection,
     q: Annotated[str | None, Query(max_length=200, description="Names, e-mails, phones, company, tags; "
                                    "Persian/Arabic spellings and digits match; words match as prefixes")] = None,
     stage: Annotated[list[Stage] | None, Query(description="Repeat for OR")] = None,
@@ -42,12 +41,15 @@ async def customer_filters(
     updated_to: datetime | None = None,
 ) -> CustomerFilters:
     raw_custom = {k[len(CUSTOM_PREFIX):]: v for k, v in request.query_params.items() if k.startswith(CUSTOM_PREFIX)}
+    # The read connection is asked for only when custom fields are filtered on (their definitions are
+    # read): a call, not a sub-dependency FastAPI would solve for every list request.
+    custom = await custom_fields.typed_filters(await get_read_connection(request), raw_custom) if raw_custom else {}
     return CustomerFilters(
         q=q, stage=list(stage) if stage else None, owner_id=owner_id, team_id=team_id, tag=tag,
         source_channel=source_channel, importance_tier=list(importance_tier) if importance_tier else None,
         consent=list(consent) if consent else None, kind=kind, is_key=is_key, created_from=created_from,
         created_to=created_to, updated_from=updated_from, updated_to=updated_to,
-        custom=await custom_fields.typed_filters(db, raw_custom),
+        custom=custom,
     )
 
 
