@@ -286,7 +286,7 @@ def register(app: FastAPI) -> None:
                     "importance_tier": c.importance_tier, "desired_outcome": c.desired_outcome,
                     "target_value": None, "target_currency": c.target_currency,
                     "strategy_override": c.strategy_override, "stage": data.get("stage", "suspect"),
-                    "lapsed_from": None, "stage_changed_at": now, "lifetime_revenue": Decimal(0),
+                    "lapsed_from": None, "stage_changed_at": now, "lifetime_revenue": Decimal("0.00"),
                     "purchase_count": 0, "first_purchase_at": None, "last_purchase_at": None, "rfm_recency": None,
                     "rfm_frequency": None, "rfm_monetary": None, "is_key": False, "key_reasons": [],
                     "primary_email": c.primary_email, "primary_phone": c.primary_phone,

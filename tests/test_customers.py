@@ -32,6 +32,7 @@ async def test_create_a_persian_customer_and_read_it_back(client, rep_a):
     got = await client.get(f"{C}/{body['id']}", headers=headers)
     assert got.status_code == 200 and got.headers["etag"] == r.headers["etag"]
     assert got.json()["preferences"] == ["بدون سس"]
+    assert got.json() == body  # what the create answered is what is stored (money as "0.00", not "0")
 
 
 async def test_arabic_spelling_finds_the_persian_name(client, rep_a):

@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
@@ -146,7 +145,8 @@ def _prepare(row: int, cells: list[str], cols: list[tuple[int, ImportColumn]], r
                utm=data.utm.model_dump(exclude_none=True) if data.utm else {},
                consent=service.merged_consent({}, data.consent or {}),
                preferences=[p.strip() for p in data.preferences or []], emails=emails, phones=phones, addresses=[],
-               stage_changed_at=now, created_at=now, updated_at=now, version=1, lifetime_revenue=Decimal(0),
+               stage_changed_at=now, created_at=now, updated_at=now, version=1,
+               lifetime_revenue=service.NO_REVENUE,
                purchase_count=0, is_key=False, key_reasons=[], lapsed_from=None, rfm_recency=None,
                rfm_frequency=None, rfm_monetary=None, first_purchase_at=None, last_purchase_at=None,
                deleted_at=None, erased_at=None, merged_into_id=None,

@@ -45,6 +45,9 @@ SCALAR_FIELDS = (
     "target_currency", "strategy_override",
 )
 
+# A new customer's lifetime revenue as stored (numeric(20, 2)) and answered by GET: "0.00", not "0".
+NO_REVENUE = Decimal("0.00")
+
 
 class DuplicateCustomer(Conflict):
     type, title = "duplicate-customer", "Likely duplicate customer"
@@ -210,7 +213,7 @@ async def create_customer(db: asyncpg.Connection, principal: Principal, data: Cu
              consent=merged_consent({}, data.consent or {}),
              preferences=[p.strip() for p in data.preferences or []],
              emails=emails, phones=phones, addresses=_addresses(data.addresses or []),
-             stage_changed_at=now, lifetime_revenue=Decimal(0), purchase_count=0, is_key=False, key_reasons=[],
+             stage_changed_at=now, lifetime_revenue=NO_REVENUE, purchase_count=0, is_key=False, key_reasons=[],
              lapsed_from=None, rfm_recency=None, rfm_frequency=None, rfm_monetary=None,
              first_purchase_at=None, last_purchase_at=None, deleted_at=None, erased_at=None, merged_into_id=None,
              created_at=now, updated_at=now, version=1, **{name: getattr(data, name) for name in SCALAR_FIELDS})
