@@ -256,6 +256,15 @@ async def test_skip_policy_skips_existing_customers_and_repeats_within_the_file(
     assert await count(maker, CustomerEmail, CustomerEmail.email == "sara@example.com") == 1
 
 
+async def test_an_email_starting_with_a_plus_is_matched_as_an_email(client, rep_a, app_settings, maker):
+    _, headers = rep_a
+    r = await client.post(C, json={"first_name": "Old", "emails": [{"email": "+vip@example.com"}]}, headers=headers)
+    assert r.status_code == 201, r.text
+    job = await imported(client, headers, app_settings, HEADER + "Vip,New,+VIP@example.com,,,\n", policy="skip")
+    assert (job["created_count"], job["skipped_count"]) == (0, 1), job
+    assert await count(maker, Customer) == 1
+
+
 async def test_update_policy_updates_existing_and_earlier_rows_adding_contact_points(client, rep_a, app_settings,
                                                                                     maker):
     _, headers = rep_a

@@ -292,8 +292,10 @@ class ImportRun:
                         ) -> dict[int, tuple[list[uuid.UUID], bool]]:
         """Per row: existing live customers sharing a contact point (visible ones), and whether others
         outside the importer's scope share one too — three queries for the whole batch."""
-        emails = {k for c in candidates for k in c.keys if not k.startswith("+")}
-        phones = {k for c in candidates for k in c.keys if k.startswith("+")}
+        # A row's keys are its normalised e-mails and E.164 phones: only an e-mail has an @ (one may start
+        # with a +, as every phone does).
+        emails = {k for c in candidates for k in c.keys if "@" in k}
+        phones = {k for c in candidates for k in c.keys if "@" not in k}
         if not emails and not phones:
             return {}
         # One array parameter each, not thousands of bound values, so every lookup is an index probe.
