@@ -45,10 +45,6 @@ export function jdnToJalali(jdn: number): CalendarDay {
   return { year, month: month + 1, day: dayOfYear - (PERSIAN_CUMULATIVE_DAYS[month] ?? 0) + 1 };
 }
 
-export function isJalaliLeapYear(year: number): boolean {
-  return (((25 * year + 11) % 33) + 33) % 33 < 8;
-}
-
 // ICU's IslamicCivilCalendar: 1 Muharram 1 AH is JDN 1948440 (Friday 16 July 622, Julian); months
 // alternate 30 and 29 days, Dhu al-Hijjah has 30 in the 11 leap years of each 30: (14 + 11·y) mod 30 < 11.
 const CIVIL_EPOCH = 1948440;
@@ -66,8 +62,4 @@ export function jdnToIslamicCivil(jdn: number): CalendarDay {
   const year = floorDiv(30 * days + 10646, 10631);
   const month0 = Math.min(Math.max(Math.ceil((days - 29 - islamicYearStart(year)) / 29.5), 0), 11);
   return { year, month: month0 + 1, day: days - islamicMonthStart(year, month0) + 1 };
-}
-
-export function isIslamicCivilLeapYear(year: number): boolean {
-  return (((14 + 11 * year) % 30) + 30) % 30 < 11;
 }

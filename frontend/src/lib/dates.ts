@@ -46,7 +46,7 @@ const LAST_YEAR = 2100;
 
 /** A Gregorian day as Intl's dateStyle "medium" writes it in the viewer's language and calendar, or
  * null outside the years the arithmetic covers. */
-export function mediumDate(year: number, month: number, day: number, language: Language, calendar: CalendarName): string | null {
+function mediumDate(year: number, month: number, day: number, language: Language, calendar: CalendarName): string | null {
   if (year < FIRST_YEAR || year > LAST_YEAR) return null;
   const jdn = gregorianToJdn(year, month, day);
   const shown = calendar === "jalali" ? jdnToJalali(jdn) : calendar === "hijri" ? jdnToIslamicCivil(jdn) : jdnToGregorian(jdn);
