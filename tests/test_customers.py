@@ -195,3 +195,54 @@ async def test_patch_keeping_an_existing_email_and_phone_succeeds(client, rep_a)
     assert ok.status_code == 200, ok.text
     assert [e["email"] for e in ok.json()["emails"]] == ["ali.rezaei@example.com", "ali@work.example.com"]
     assert [p["e164"] for p in ok.json()["phones"]] == ["+989123456789"]
+
+
+async def test_stored_prefixes_match_exactly_what_prefix_queries_match(engine):
+    # The search vector stores short prefixes as lexemes (migration 0009) and search_terms looks short
+    # letter words up exactly: for every text and query, that must match what PostgreSQL's own prefix
+    # query on the plain words matches. Texts mix Persian, Latin, digits, e-mails and hyphens.
+    import random
+
+    from sqlalchemy import text
+
+    from api.core.text import normalize_text
+    from api.customers.repository import PREFIX_CHARS, search_terms
+
+    rng = random.Random(20261202)
+    words = ["علی", "علیرضا", "زهرا", "حسینی", "حسن", "شرکت", "پارس", "sara", "saraj", "john", "nova", "a",
+             "ab", "ali-reza", "o'brien", "back\\\\slash", "x.y@mail.com", "0912345678", "b2b", "abcdefghij", "نیک‌نام", "ع"]
+    texts = [" ".join(rng.sample(words, rng.randint(0, 4))) for _ in range(150)]
+    queries: set[str] = set()
+    for w in words:
+        norm = normalize_text(w)
+        queries.update(norm[:n] for n in range(1, len(norm) + 1))
+    queries.update(f"{a} {b}" for a, b in zip(rng.sample(sorted(queries), 40), rng.sample(sorted(queries), 40)))
+    queries.update(["zz", "علیب", "sarah", "ab ع", "abcdefgh", "09"])
+    pairs = []
+    for q in sorted(queries):
+        new, _ = search_terms(q)
+        if new is None:
+            continue
+        old = " & ".join(w if w.endswith(":*") else w + ":*" for w in new.split(" & "))  # every word a prefix
+        pairs.extend((normalize_text(t), new, old) for t in texts)
+    assert any(len(w) <= PREFIX_CHARS and "':*" not in w for w in (p[1] for p in pairs))  # some looked up exactly
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text(
+            "SELECT t AS doc, q AS query, customer_search_vector(t) @@ to_tsquery('simple', q) AS new, "
+            "to_tsvector('simple', t) @@ to_tsquery('simple', o) AS old "
+            "FROM unnest(CAST(:t AS text[]), CAST(:q AS text[]), CAST(:o AS text[])) AS x(t, q, o)"),
+            {"t": [p[0] for p in pairs], "q": [p[1] for p in pairs], "o": [p[2] for p in pairs]})).all()
+    assert sum(r.new for r in rows) > 100  # the corpus matches often enough to mean something
+    assert [(r.doc, r.query, r.new) for r in rows if r.new != r.old] == []
+
+
+async def test_a_first_name_and_the_start_of_a_last_name_find_the_customer(client, rep_a):
+    _, headers = rep_a
+    zahra = (await client.post(C, json={"first_name": "زهرا", "last_name": "حسینی"}, headers=headers)).json()
+    await client.post(C, json={"first_name": "زهرا", "last_name": "کریمی"}, headers=headers)
+    await client.post(C, json={"first_name": "حسن", "last_name": "زمانی"}, headers=headers)
+    for q in ("زهرا حس", "زهرا ح", "ز حسینی", "زهرا حسینی", "حسيني زهرا"):
+        r = await client.get(C, params={"q": q}, headers=headers)
+        assert [c["id"] for c in r.json()["items"]] == [zahra["id"]], q
+    assert len((await client.get(C, params={"q": "زه"}, headers=headers)).json()["items"]) == 2
+    assert (await client.get(C, params={"q": "زهرا حسن"}, headers=headers)).json()["items"] == []

@@ -95,10 +95,11 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, Base):
     primary_email: Mapped[str | None] = mapped_column(String(320))
     primary_phone: Mapped[str | None] = mapped_column(String(20))
     normalized_name: Mapped[str] = mapped_column(String(300), server_default="")
-    # Deferred: they are written and searched, never read back (a third of an average row).
+    # Deferred: they are written and searched, never read back (a third of an average row). The vector
+    # holds the words and their first 1–6 characters as lexemes (SQL function of migration 0009).
     search_text: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
     search_vector: Mapped[Any] = mapped_column(
-        TSVECTOR, Computed("to_tsvector('simple'::regconfig, search_text)", persisted=True), deferred=True
+        TSVECTOR, Computed("customer_search_vector(search_text)", persisted=True), deferred=True
     )
     deleted_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]

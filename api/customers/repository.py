@@ -124,9 +124,22 @@ async def read_visible(db: Db, principal: Principal, customer_id: uuid.UUID) -> 
     return None if row is None else CustomerRead.model_validate(dict(row))
 
 
+# The search vector stores the first 1..PREFIX_CHARS characters of every word that is not all digits as
+# lexemes of their own (``customer_search_vector``, migration 0009).
+PREFIX_CHARS = 6
+
+
+def _search_word(word: str) -> str:
+    """One word of a search as a tsquery operand: a letter word of up to ``PREFIX_CHARS`` characters is one
+    of the stored prefixes, looked up exactly (GIN then skips through its postings instead of expanding
+    every lexeme it starts); any other word matches the words it starts (``:*``)."""
+    word = word.replace("'", "")
+    return f"'{word}'" if word.isalpha() and len(word) <= PREFIX_CHARS else f"'{word}':*"
+
+
 def search_terms(q: str) -> tuple[str | None, str | None]:
-    """The prefix tsquery for ``q`` (every word a prefix, all required) and, when ``q`` is a phone
-    number, its E.164 form."""
+    """The tsquery for ``q`` (every word matches the start of a word, all required) and, when ``q`` is a
+    phone number, its E.164 form."""
     phone = None
     digits = to_ascii_digits(q)
     if sum(c.isdigit() for c in digits) >= 7:
@@ -134,7 +147,7 @@ def search_terms(q: str) -> tuple[str | None, str | None]:
     words = [w for w in _TOKEN.split(normalize_text(q)) if w]
     # tsquery syntax characters never reach the query: only word characters and @ . + - remain, and
     # each word is quoted.
-    tsquery = " & ".join("'" + w.replace("'", "") + "':*" for w in words[:8]) or None
+    tsquery = " & ".join(_search_word(w) for w in words[:8]) or None
     return tsquery, phone
 
 
