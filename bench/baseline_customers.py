@@ -183,10 +183,10 @@ def register(app: FastAPI) -> None:
                         args.append(phone)
                         matches.append(_PHONE.format(len(args)))
                     where.append(f"({' OR '.join(matches)})" if matches else "false")
-                if stages := list(dict.fromkeys(stages)):  # one rung is compared with =, as the API does
-                    args.append(stages[0] if len(stages) == 1 else stages)
-                    where.append(f"customer.stage = ${len(args)}::VARCHAR(12)" if len(stages) == 1
-                                 else f"customer.stage = ANY (${len(args)}::VARCHAR(12)[])")
+                stages = list(dict.fromkeys(stages))
+                if len(stages) == 1:  # one rung is compared with =, as the API does
+                    args.append(stages[0])
+                    where.append(f"customer.stage = ${len(args)}::VARCHAR(12)")
                 if tags := q.getlist("tag"):
                     args.append([normalize_text(t) for t in tags])
                     where.append(f"customer.tags && ${len(args)}::VARCHAR(60)[]")
@@ -194,7 +194,16 @@ def register(app: FastAPI) -> None:
                     args += list(after)
                     where.append(_AFTER.format(len(args) - 1, len(args)))
                 args.append(limit + 1)
-                rows = await conn.fetch(" AND ".join(where) + _ORDER + f"${len(args)}::INTEGER", *args)
+                page = f"{_ORDER}${len(args)}::INTEGER"
+                if len(stages) > 1:  # several: a page of each rung, merged, as the API does
+                    parts = []
+                    for stage in stages:
+                        args.append(stage)
+                        parts.append(f"({' AND '.join(where)} AND customer.stage = ${len(args)}::VARCHAR{page})")
+                    sql = f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS customer{page}"
+                else:
+                    sql = " AND ".join(where) + page
+                rows = await conn.fetch(sql, *args)
         except Problem as exc:
             return _problem(exc)
         next_cursor = None

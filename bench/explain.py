@@ -20,9 +20,23 @@ import asyncpg
 
 from api.core.access import Visibility
 from api.core.db import connection_settings
+from api.core.pagination import page_statement, parse_sort
 from api.core.settings import Settings
+from api.core.sql import Statement
 from api.core.text import normalize_text
-from api.customers.repository import CONTACT_HOLDERS, READ_STATEMENTS, WRITE_STATEMENTS, search_terms
+from api.customers.models import Customer
+from api.customers.params import SORTS
+from api.customers.repository import (
+    CONTACT_HOLDERS,
+    READ_STATEMENTS,
+    SUMMARY_COLUMNS,
+    WRITE_STATEMENTS,
+    CustomerFilters,
+    created_parts,
+    filter_shape,
+    filtered,
+    search_terms,
+)
 from api.customers.service import customer_update
 from bench import baseline_customers as B
 from bench.customers_seed import WRITE_PREFIX
@@ -37,6 +51,15 @@ _PHONE_ANY = ("customer.id = ANY(ARRAY(SELECT customer_phone.customer_id \nFROM 
 def _read_one(cid: Any) -> tuple[str, list[Any]]:
     sql, names = READ_STATEMENTS[Visibility.all].text(B.ASYNCPG)
     return sql, [{"id": cid}[n] for n in names]
+
+
+def _api_list(filters: CustomerFilters) -> tuple[str, list[Any]]:
+    """The first page of the API's customer list for an admin, as the router builds it."""
+    shape, values = filter_shape(filters)
+    sort = parse_sort(None, SORTS, Customer.id, "-created_at")
+    statement = page_statement(lambda: filtered(Visibility.all, shape, *SUMMARY_COLUMNS), sort,
+                               parts=created_parts(Visibility.all, shape, *SUMMARY_COLUMNS))
+    return Statement(statement).args({**values, "page_limit": 51})
 
 
 async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, list[Any]]]:
@@ -57,17 +80,15 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
         out.append((f"customers_filtered stage={stage} tag={tag}",
                     f"{lst} AND customer.stage = $1::VARCHAR(12) AND customer.tags && $2::VARCHAR(60)[]"
                     f"{order}$3::INTEGER", [stage, [normalize_text(tag)], 51]))
-    out.append(("customers_filtered two rungs (client, repeat) + tag=vip",
-                f"{lst} AND customer.stage = ANY ($1::VARCHAR(12)[]) AND customer.tags && $2::VARCHAR(60)[]"
-                f"{order}$3::INTEGER", [["client", "repeat"], ["vip"], 51]))
     owner = await db.fetchval("SELECT owner_id FROM customer WHERE owner_id IS NOT NULL ORDER BY id OFFSET 777 LIMIT 1")
     teams = [r[0] for r in await db.fetch("SELECT id FROM team ORDER BY path LIMIT 3")]
     out += [
+        ("customers_filtered two rungs (client, repeat) + tag=vip: a page of each rung, merged",
+         *_api_list(CustomerFilters(stage=["client", "repeat"], tag=["vip"]))),
         ("customers_filtered tag=vip (tag only)",
          f"{lst} AND customer.tags && $1::VARCHAR(60)[]{order}$2::INTEGER", [["vip"], 51]),
-        ("customers_filtered owner + stage (a rep's own list by rung)",
-         f"{lst} AND customer.owner_id = $1::UUID AND customer.stage = ANY ($2::VARCHAR(12)[])"
-         f"{order}$3::INTEGER", [owner, ["client", "repeat"], 51]),
+        ("customers_filtered owner + two rungs (a rep's own list by rung)",
+         *_api_list(CustomerFilters(owner_id=[owner], stage=["client", "repeat"]))),
         ("a sales rep's first page (scope: own)",
          lst.replace(" customer.deleted_at", " customer.owner_id = $1::UUID AND customer.deleted_at", 1)
          + f"{order}$2::INTEGER", [owner, 51]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from helpers import assert_problem
 from sqlalchemy import func, select
 
@@ -210,7 +212,8 @@ async def test_stored_prefixes_match_exactly_what_prefix_queries_match(engine):
 
     rng = random.Random(20261202)
     words = ["علی", "علیرضا", "زهرا", "حسینی", "حسن", "شرکت", "پارس", "sara", "saraj", "john", "nova", "a",
-             "ab", "ali-reza", "o'brien", "back\\\\slash", "x.y@mail.com", "0912345678", "b2b", "abcdefghij", "نیک‌نام", "ع"]
+             "ab", "ali-reza", "o'brien", "back\\\\slash", "x.y@mail.com", "0912345678", "b2b", "abcdefghij",
+             "نیک‌نام", "ع"]
     texts = [" ".join(rng.sample(words, rng.randint(0, 4))) for _ in range(150)]
     queries: set[str] = set()
     for w in words:
@@ -246,3 +249,52 @@ async def test_a_first_name_and_the_start_of_a_last_name_find_the_customer(clien
         assert [c["id"] for c in r.json()["items"]] == [zahra["id"]], q
     assert len((await client.get(C, params={"q": "زه"}, headers=headers)).json()["items"]) == 2
     assert (await client.get(C, params={"q": "زهرا حسن"}, headers=headers)).json()["items"] == []
+
+
+async def _walk(client, headers, params, limit=2):
+    """Every item of a list, page by page."""
+    items, cursor = [], None
+    while True:
+        page = (await client.get(C, params={**params, "limit": limit, **({"cursor": cursor} if cursor else {})},
+                                 headers=headers)).json()
+        items += page["items"]
+        if not (cursor := page["next_cursor"]):
+            return items
+
+
+async def test_several_rungs_owners_or_teams_page_like_one_list(client, rep_a, rep_b, admin_headers, engine):
+    # Several rungs (or owners, or teams) are read one at a time, newest first, and merged
+    # (repository.created_parts): the pages must hold exactly the matching rows, in order, each once.
+    from sqlalchemy import text
+
+    (a, headers_a), (b, headers_b) = rep_a, rep_b
+    rungs = ["suspect", "prospect", "client", "repeat"]
+    for i in range(14):
+        r = await client.post(C, json={"first_name": f"Mina{i}", "tags": ["vip"] if i % 3 else []},
+                              headers=headers_a if i % 2 else headers_b)
+        assert r.status_code == 201, r.text
+        async with engine.begin() as conn:  # the rungs a customer reaches by purchases, set directly
+            await conn.execute(text("UPDATE customer SET stage = :s WHERE id = :id"),
+                               {"s": rungs[i % 4], "id": r.json()["id"]})
+    everyone = (await client.get(C, params={"limit": 100}, headers=admin_headers)).json()["items"]
+    assert len(everyone) == 14
+    cases = [({"stage": ["prospect", "client"]}, lambda c: c["stage"] in ("prospect", "client")),
+             ({"stage": ["repeat", "suspect", "client"], "tag": "vip"},
+              lambda c: c["stage"] != "prospect" and "vip" in c["tags"]),
+             ({"owner_id": [str(a.id), str(b.id)], "stage": "client"}, lambda c: c["stage"] == "client"),
+             ({"team_id": [str(a.team_id), str(b.team_id)]}, lambda c: True),
+             # more values than rungs: one statement with = ANY
+             ({"owner_id": [str(a.id), str(b.id), *(str(uuid.uuid4()) for _ in range(7))]}, lambda c: True)]
+    for params, keep in cases:
+        expected = [c["id"] for c in everyone if keep(c)]
+        assert [c["id"] for c in await _walk(client, admin_headers, params)] == expected, params
+        assert [c["id"] for c in await _walk(client, admin_headers, {**params, "sort": "created_at"}, limit=3)] \
+            == expected[::-1], params
+        by_name = sorted((c for c in everyone if keep(c)), key=lambda c: (c["display_name"].lower(), c["id"]))
+        assert [c["id"] for c in await _walk(client, admin_headers, {**params, "sort": "display_name"})] \
+            == [c["id"] for c in by_name], params
+        total = (await client.get(C, params={**params, "include_total": "true"}, headers=admin_headers)).json()
+        assert total["total"] == len(expected), params
+    # Each part keeps the caller's scope: a rep sees only their own customers of those rungs.
+    mine = [c["id"] for c in everyone if c["owner_id"] == str(a.id) and c["stage"] in ("prospect", "client")]
+    assert mine and [c["id"] for c in await _walk(client, headers_a, {"stage": ["prospect", "client"]})] == mine

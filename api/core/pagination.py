@@ -17,7 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -184,10 +184,16 @@ async def paginate(
 
 
 async def paginate_shaped(db: Db, key: Hashable, base: Callable[[], Select[Any]], values: dict[str, Any],
-                          sort: SortKey, params: PageParams) -> tuple[list[Any], str | None, int | None]:
+                          sort: SortKey, params: PageParams,
+                          parts: Callable[[], list[Select[Any]] | None] | None = None,
+                          ) -> tuple[list[Any], str | None, int | None]:
     """``paginate`` for the busiest lists: ``base`` is built with bind parameters only (``values`` fill
     them), so the page statement is built and compiled once per ``key`` (everything that shapes the SQL:
-    which filters, whose visibility), sort and kind of cursor (``api.core.sql.shaped``). Rows are records."""
+    which filters, whose visibility, whether ``parts`` is given), sort and kind of cursor
+    (``api.core.sql.shaped``). Rows are records.
+
+    ``parts``: the rows of ``base`` as disjoint statements, each of which an index serves in ``sort``'s
+    order, or None for ``base`` as it is; the page is then the first rows of every part, merged."""
     total = None
     if params.include_total:
         count = shaped((key, "count"), lambda: select(func.count().label("total"))
@@ -196,7 +202,8 @@ async def paginate_shaped(db: Db, key: Hashable, base: Callable[[], Select[Any]]
     after = decode_cursor(sort, params.cursor) if params.cursor else None
     # Where the cursor's first value is NULL the comparison differs (``_after``): a shape of its own.
     state = None if after is None else "null" if after[0] is None else "value"
-    page = shaped((key, sort.name, sort.descending, state), lambda: _bound_page(base(), sort, state))
+    page = shaped((key, sort.name, sort.descending, state),
+                  lambda: page_statement(base, sort, state, parts() if parts else None))
     args = {**values, "page_limit": params.limit + 1}
     if after is not None:
         args.update({f"after_{i}": v for i, v in enumerate(after)})
@@ -211,6 +218,19 @@ def _bound_page(stmt: Select[Any], sort: SortKey, state: str | None) -> Select[A
         stmt = stmt.where(_after(sort, after))
     order = [c.desc() if sort.descending else c.asc() for c in sort.columns]
     return stmt.order_by(*order).limit(bindparam("page_limit", type_=Integer))
+
+
+def page_statement(base: Callable[[], Select[Any]], sort: SortKey, state: str | None = None,
+                   parts: list[Select[Any]] | None = None) -> Select[Any]:
+    """The statement of one page of ``paginate_shaped``: ``base`` after the cursor (``state``: None, "value"
+    or "null"), in ``sort``'s order, limited; or, given ``parts``, a page of each part (cursor, order, limit)
+    and the page of them all in the same order."""
+    if not parts:
+        return _bound_page(base(), sort, state)
+    merged = union_all(*(_bound_page(part, sort, state) for part in parts)).subquery("parts")
+    columns = [merged.c[str(c.key)] for c in sort.columns]
+    order = [c.desc() if sort.descending else c.asc() for c in columns]
+    return select(merged).order_by(*order).limit(bindparam("page_limit", type_=Integer))
 
 
 def _cut(rows: list[Any], sort: SortKey, limit: int) -> tuple[list[Any], str | None]:

@@ -162,6 +162,10 @@ def _id_in(ids: Select[Any]) -> ColumnElement[bool]:
 # decides the SQL of a list, whose values are all bind parameters.
 FilterShape = tuple[Any, ...]
 _LISTS = ("stage", "owner_id", "team_id", "source_channel", "importance_tier")
+# List filters on a column that leads an index (column, created_at, id): with several values (up to as
+# many as there are rungs), the newest-first list is read one value at a time (``created_parts``).
+_SPLITTABLE = ("stage", "owner_id", "team_id")
+_MAX_PARTS = 8
 _RANGES = {"created_from": (Customer.created_at, ">="), "created_to": (Customer.created_at, "<"),
            "updated_from": (Customer.updated_at, ">="), "updated_to": (Customer.updated_at, "<")}
 
@@ -179,8 +183,16 @@ def filter_shape(f: CustomerFilters) -> tuple[FilterShape, dict[str, Any]]:
             # One value is compared with ``=``, not ``= ANY``: PostgreSQL then walks the index that starts
             # with the column, e.g. (stage, created_at, id), already in the list's order, instead of every
             # newest customer (a rung + tag filter: 15 ms → 1.5 ms at a million customers).
-            shape.append((name, "one") if len(given) == 1 else name)
-            values[f"f_{name}"] = given[0] if len(given) == 1 else given
+            if len(given) == 1:
+                shape.append((name, "one"))
+                values[f"f_{name}"] = given[0]
+                continue
+            values[f"f_{name}"] = given
+            if name in _SPLITTABLE and len(given) <= _MAX_PARTS:  # also one at a time, for ``created_parts``
+                shape.append((name, len(given)))
+                values.update({f"f_{name}_{i}": value for i, value in enumerate(given)})
+            else:
+                shape.append(name)
     if f.tag:
         shape.append("tag")
         values["f_tag"] = [normalize_text(t) for t in f.tag]
@@ -218,7 +230,7 @@ def apply_filters(stmt: Select[Any], shape: FilterShape) -> Select[Any]:
             stmt = stmt.where(or_(*matches)) if matches else stmt.where(literal(False))
         elif name in _LISTS:
             column = getattr(Customer, name)
-            stmt = stmt.where(column == bindparam(f"f_{name}", type_=column.type) if isinstance(part, tuple)
+            stmt = stmt.where(column == bindparam(f"f_{name}", type_=column.type) if part[1:] == ("one",)
                               else any_param(column, f"f_{name}"))
         elif name == "tag":
             stmt = stmt.where(Customer.tags.overlap(bindparam("f_tag", type_=Customer.tags.type)))
@@ -236,6 +248,22 @@ def apply_filters(stmt: Select[Any], shape: FilterShape) -> Select[Any]:
             for i in range(len(part[1])):
                 stmt = stmt.where(Customer.custom_fields.contains(bindparam(f"f_cf_{i}", type_=JSONB)))
     return stmt
+
+
+def created_parts(level: Visibility, shape: FilterShape, *columns: Any) -> list[Select[Any]] | None:
+    """``filtered`` as one statement per value of its first several-valued filter on the rung, owner or
+    team (the parts are disjoint), or None when there is none. Ordered by ``created_at``, each part walks its
+    value's (column, created_at, id) index for a page's rows and the parts' first rows are merged
+    (``api.core.pagination.paginate_shaped``); ``= ANY`` cannot use that order, so PostgreSQL walked every
+    newest customer, the other rungs' included (two rungs + a tag: 24 ms → 2 ms at a million customers)."""
+    for i, part in enumerate(shape):
+        if isinstance(part, tuple) and part[0] in _SPLITTABLE and isinstance(part[1], int):
+            name, count = part
+            column = getattr(Customer, name)
+            rest = shape[:i] + shape[i + 1:]
+            return [filtered(level, rest, *columns).where(column == bindparam(f"f_{name}_{k}", type_=column.type))
+                    for k in range(count)]
+    return None
 
 
 def _holders(level: Visibility) -> Statement:

@@ -55,9 +55,11 @@ async def list_customers(reader: FastViewer, page: Pagination, filters: Filters,
     level = effective_visibility(reader.principal)
     shape, values = repository.filter_shape(filters)
     order = parse_sort(sort, SORTS, Customer.id, "-created_at")
+    newest = order.columns[0] is Customer.created_at  # several rungs, owners or teams: read one at a time
     rows, cursor, total = await paginate_shaped(
         reader.db, ("customers:list", level, shape), lambda: repository.filtered(level, shape, *SUMMARY_COLUMNS),
-        {**values, **scope_values(reader.principal)}, order, page)
+        {**values, **scope_values(reader.principal)}, order, page,
+        parts=(lambda: repository.created_parts(level, shape, *SUMMARY_COLUMNS)) if newest else None)
     # Validated as plain dicts in one call: pydantic-core reads those far faster than attributes.
     return json_response(Page[CustomerSummary].model_validate(
         {"items": [dict(r) for r in rows], "next_cursor": cursor, "total": total}))
