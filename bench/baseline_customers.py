@@ -60,7 +60,11 @@ STAGES = {"suspect", "prospect", "first_time", "repeat", "client", "advocate", "
 # The list's columns, as the API selects them (repository.SUMMARY_COLUMNS).
 COLUMNS = ", ".join(f"customer.{c.name}" for c in SUMMARY_COLUMNS)
 _LIST = f"SELECT {COLUMNS} \nFROM customer \nWHERE customer.deleted_at IS NULL"
-_ORDER = " ORDER BY customer.created_at DESC, customer.id DESC \n LIMIT "
+_KEYS = "SELECT customer.id, customer.created_at \nFROM customer \nWHERE customer.deleted_at IS NULL"
+_NEWEST = " ORDER BY customer.created_at DESC, customer.id DESC"
+_ORDER = f"{_NEWEST} \n LIMIT "
+_BY_IDS = (f"SELECT {COLUMNS} \nFROM customer \nWHERE customer.id = ANY (array((SELECT page.id \n"
+           f"FROM ({{}}) AS page))){_NEWEST}")
 _AFTER = "(customer.created_at, customer.id) < (${}::TIMESTAMP WITH TIME ZONE, ${}::UUID)"
 _TS = "(customer.search_vector @@ to_tsquery('simple'::regconfig, ${}::VARCHAR))"
 _PHONE = ("customer.id = ANY (array((SELECT customer_phone.customer_id \nFROM customer_phone \n"
@@ -172,7 +176,9 @@ def register(app: FastAPI) -> None:
                 need(p, "customers:read")
                 args: list[Any] = []
                 scope = _scope(p, args)
-                where = [f"{_LIST.replace(' customer.deleted_at', scope + ' customer.deleted_at', 1)}"]
+                tags = q.getlist("tag")  # by tag: the page's keys first (index-only), then its rows, as the API
+                head = _KEYS if tags else _LIST
+                where = [f"{head.replace(' customer.deleted_at', scope + ' customer.deleted_at', 1)}"]
                 if q.get("q"):
                     tsquery, phone = search_terms(q["q"])
                     matches = []
@@ -187,7 +193,7 @@ def register(app: FastAPI) -> None:
                 if len(stages) == 1:  # one rung is compared with =, as the API does
                     args.append(stages[0])
                     where.append(f"customer.stage = ${len(args)}::VARCHAR(12)")
-                if tags := q.getlist("tag"):
+                if tags:
                     args.append([normalize_text(t) for t in tags])
                     where.append(f"customer.tags && ${len(args)}::VARCHAR(60)[]")
                 if after:
@@ -203,7 +209,7 @@ def register(app: FastAPI) -> None:
                     sql = f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS customer{page}"
                 else:
                     sql = " AND ".join(where) + page
-                rows = await conn.fetch(sql, *args)
+                rows = await conn.fetch(_BY_IDS.format(sql) if tags else sql, *args)
         except Problem as exc:
             return _problem(exc)
         next_cursor = None

@@ -282,6 +282,9 @@ async def test_several_rungs_owners_or_teams_page_like_one_list(client, rep_a, r
              ({"stage": ["repeat", "suspect", "client"], "tag": "vip"},
               lambda c: c["stage"] != "prospect" and "vip" in c["tags"]),
              ({"owner_id": [str(a.id), str(b.id)], "stage": "client"}, lambda c: c["stage"] == "client"),
+             # by tag: the page's ids by an index-only walk, then its rows (repository.ids_first)
+             ({"tag": "vip"}, lambda c: "vip" in c["tags"]),
+             ({"stage": "repeat", "tag": ["vip", "nope"]}, lambda c: c["stage"] == "repeat" and "vip" in c["tags"]),
              ({"team_id": [str(a.team_id), str(b.team_id)]}, lambda c: True),
              # more values than rungs: one statement with = ANY
              ({"owner_id": [str(a.id), str(b.id), *(str(uuid.uuid4()) for _ in range(7))]}, lambda c: True)]
@@ -298,3 +301,5 @@ async def test_several_rungs_owners_or_teams_page_like_one_list(client, rep_a, r
     # Each part keeps the caller's scope: a rep sees only their own customers of those rungs.
     mine = [c["id"] for c in everyone if c["owner_id"] == str(a.id) and c["stage"] in ("prospect", "client")]
     assert mine and [c["id"] for c in await _walk(client, headers_a, {"stage": ["prospect", "client"]})] == mine
+    mine = [c["id"] for c in everyone if c["owner_id"] == str(a.id) and "vip" in c["tags"]]
+    assert mine and [c["id"] for c in await _walk(client, headers_a, {"tag": "vip"})] == mine

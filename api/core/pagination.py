@@ -186,6 +186,7 @@ async def paginate(
 async def paginate_shaped(db: Db, key: Hashable, base: Callable[[], Select[Any]], values: dict[str, Any],
                           sort: SortKey, params: PageParams,
                           parts: Callable[[], list[Select[Any]] | None] | None = None,
+                          rows: Callable[[Select[Any]], Select[Any]] | None = None,
                           ) -> tuple[list[Any], str | None, int | None]:
     """``paginate`` for the busiest lists: ``base`` is built with bind parameters only (``values`` fill
     them), so the page statement is built and compiled once per ``key`` (everything that shapes the SQL:
@@ -193,7 +194,10 @@ async def paginate_shaped(db: Db, key: Hashable, base: Callable[[], Select[Any]]
     (``api.core.sql.shaped``). Rows are records.
 
     ``parts``: the rows of ``base`` as disjoint statements, each of which an index serves in ``sort``'s
-    order, or None for ``base`` as it is; the page is then the first rows of every part, merged."""
+    order, or None for ``base`` as it is; the page is then the first rows of every part, merged.
+
+    ``rows``: the rows to answer for the page that ``base`` (or ``parts``) selected, when those select
+    only keys (e.g. ids, found by an index-only scan); they are answered in ``sort``'s order."""
     total = None
     if params.include_total:
         count = shaped((key, "count"), lambda: select(func.count().label("total"))
@@ -203,7 +207,7 @@ async def paginate_shaped(db: Db, key: Hashable, base: Callable[[], Select[Any]]
     # Where the cursor's first value is NULL the comparison differs (``_after``): a shape of its own.
     state = None if after is None else "null" if after[0] is None else "value"
     page = shaped((key, sort.name, sort.descending, state),
-                  lambda: page_statement(base, sort, state, parts() if parts else None))
+                  lambda: page_statement(base, sort, state, parts() if parts else None, rows))
     args = {**values, "page_limit": params.limit + 1}
     if after is not None:
         args.update({f"after_{i}": v for i, v in enumerate(after)})
@@ -216,21 +220,27 @@ def _bound_page(stmt: Select[Any], sort: SortKey, state: str | None) -> Select[A
         if state == "null":
             after[0] = None
         stmt = stmt.where(_after(sort, after))
-    order = [c.desc() if sort.descending else c.asc() for c in sort.columns]
-    return stmt.order_by(*order).limit(bindparam("page_limit", type_=Integer))
+    return stmt.order_by(*_order(sort.columns, sort.descending)).limit(bindparam("page_limit", type_=Integer))
 
 
 def page_statement(base: Callable[[], Select[Any]], sort: SortKey, state: str | None = None,
-                   parts: list[Select[Any]] | None = None) -> Select[Any]:
+                   parts: list[Select[Any]] | None = None,
+                   rows: Callable[[Select[Any]], Select[Any]] | None = None) -> Select[Any]:
     """The statement of one page of ``paginate_shaped``: ``base`` after the cursor (``state``: None, "value"
     or "null"), in ``sort``'s order, limited; or, given ``parts``, a page of each part (cursor, order, limit)
-    and the page of them all in the same order."""
+    and the page of them all in the same order; then, given ``rows``, the rows it makes of that page, in
+    ``sort``'s order."""
     if not parts:
-        return _bound_page(base(), sort, state)
-    merged = union_all(*(_bound_page(part, sort, state) for part in parts)).subquery("parts")
-    columns = [merged.c[str(c.key)] for c in sort.columns]
-    order = [c.desc() if sort.descending else c.asc() for c in columns]
-    return select(merged).order_by(*order).limit(bindparam("page_limit", type_=Integer))
+        page = _bound_page(base(), sort, state)
+    else:
+        merged = union_all(*(_bound_page(part, sort, state) for part in parts)).subquery("parts")
+        page = select(merged).order_by(*_order([merged.c[str(c.key)] for c in sort.columns], sort.descending))
+        page = page.limit(bindparam("page_limit", type_=Integer))
+    return page if rows is None else rows(page).order_by(*_order(sort.columns, sort.descending))
+
+
+def _order(columns: Sequence[Any], descending: bool) -> list[Any]:
+    return [c.desc() if descending else c.asc() for c in columns]
 
 
 def _cut(rows: list[Any], sort: SortKey, limit: int) -> tuple[list[Any], str | None]:

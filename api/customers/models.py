@@ -127,10 +127,11 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("ix_customer_tags", "tags", postgresql_using="gin", postgresql_with=_GIN_WITH),
         Index("ix_customer_custom_fields", "custom_fields", postgresql_using="gin",
               postgresql_ops={"custom_fields": "jsonb_path_ops"}, postgresql_with=_GIN_WITH),
-        Index("ix_customer_created_at_id", "created_at", "id"),
+        # Newest-first walks filtered by tag are index-only scans (migration 0010, repository.ids_first).
+        Index("ix_customer_created_at_id", "created_at", "id", postgresql_include=["tags", "deleted_at"]),
         Index("ix_customer_owner_created", "owner_id", "created_at", "id"),
         Index("ix_customer_team_created", "team_id", "created_at", "id"),
-        Index("ix_customer_stage_created", "stage", "created_at", "id"),
+        Index("ix_customer_stage_created", "stage", "created_at", "id", postgresql_include=["tags", "deleted_at"]),
         Index("ix_customer_primary_email", "primary_email"),
         Index("ix_customer_primary_phone", "primary_phone"),
         # Merges, exports and erasure follow these links; most customers have neither.
