@@ -198,3 +198,19 @@ async def test_schema_comparison_notices_drift(empty_database):
     assert any("ix_team_parent_id" in d for d in diff), diff
     assert any("full_name" in d for d in diff), diff
     assert any("colour" in d for d in diff), diff
+
+
+async def test_customer_list_indexes_cover_the_tag_walks_and_vacuum_keeps_them_index_only(empty_database):
+    # repository.ids_first relies on both: the walk reads tags and deleted_at from the index, and the
+    # visibility map stays fresh enough for it not to read the rows.
+    await asyncio.to_thread(upgrade, empty_database)
+    conn = await asyncpg.connect(_plain(empty_database))
+    try:
+        defs = {r["indexname"]: r["indexdef"] for r in await conn.fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'customer'")}
+        options = await conn.fetchval("SELECT reloptions FROM pg_class WHERE relname = 'customer'")
+    finally:
+        await conn.close()
+    for name in ("ix_customer_created_at_id", "ix_customer_stage_created"):
+        assert defs[name].endswith("INCLUDE (tags, deleted_at)"), defs[name]
+    assert set(options) == {"autovacuum_vacuum_scale_factor=0.02", "autovacuum_vacuum_insert_scale_factor=0.02"}
