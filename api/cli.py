@@ -126,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_api(args: argparse.Namespace) -> None:
-    import uvicorn
+    from api.core.serve import serve
 
     settings = get_settings()
     if not settings.database_url or not settings.redis_url:
@@ -135,8 +135,9 @@ def cmd_api(args: argparse.Namespace) -> None:
     if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker process keeps its metrics in files here; /metrics adds them up.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="peyvand-metrics-")
-    uvicorn.run("api.asgi:app", host=settings.host, port=settings.port, workers=args.workers,
-                log_config=None, access_log=False, proxy_headers=True)
+    # Several workers: a listening socket each, so the kernel spreads the connections (api.core.serve).
+    serve("api.asgi:app", settings.host, settings.port, args.workers,
+          log_config=None, access_log=False, proxy_headers=True)
 
 
 def cmd_worker(args: argparse.Namespace) -> None:

@@ -208,7 +208,7 @@ def create_app() -> FastAPI:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import uvicorn
+    from api.core.serve import serve
 
     parser = argparse.ArgumentParser(prog="python -m bench.baseline", description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -217,8 +217,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pool-size", type=int, default=20, help="connections per worker (the API's pool budget)")
     args = parser.parse_args(argv)
     os.environ[POOL_ENV] = str(args.pool_size)  # read by each worker process's create_app()
-    uvicorn.run("bench.baseline:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level="warning", access_log=False)
+    # Served as the API is (`peyvand api`): a listening socket per worker, so both spread connections alike.
+    serve("bench.baseline:create_app", args.host, args.port, args.workers, factory=True, log_level="warning",
+          access_log=False)
 
 
 if __name__ == "__main__":

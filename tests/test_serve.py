@@ -1,0 +1,118 @@
+"""`peyvand api --workers N`: every worker listens on a socket of its own, so the kernel spreads the
+connections over them; a worker that dies is replaced; SIGTERM stops them all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from api.core.serve import balanced
+
+pytestmark = pytest.mark.slow
+PEYVAND = Path(sys.executable).with_name("peyvand")
+CONNECTIONS = 24
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _workers(proc: subprocess.Popen[str]) -> list[psutil.Process]:
+    # The live spawned workers; multiprocessing's resource tracker is a child too, and holds no socket.
+    live = []
+    for child in psutil.Process(proc.pid).children():
+        try:
+            if "resource_tracker" not in " ".join(child.cmdline()):
+                live.append(child)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):  # killed, not yet reaped by the parent
+            pass
+    return live
+
+
+def _wait(condition, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what}: not within {timeout} s")
+
+
+def _answers(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _listening_sockets(port: int) -> int:
+    """Listening TCP sockets on ``port`` (one per worker with SO_REUSEPORT; one shared by all without)."""
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return sum(1 for row in rows if row[3] == "0A" and int(row[1].rsplit(":", 1)[1], 16) == port)
+
+
+def _established(worker: psutil.Process, port: int) -> int:
+    return sum(1 for c in worker.net_connections("tcp") if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port)
+
+
+def test_one_worker_or_port_0_is_plain_uvicorn():
+    assert balanced("127.0.0.1", 8000, 2) == (sys.platform == "linux")
+    assert not balanced("127.0.0.1", 8000, 1)
+    assert not balanced("127.0.0.1", 0, 4)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT spreads connections on Linux only")
+def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_sigterm(settings):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEYVAND_")}
+    env.update(DATABASE_URL=settings.database_url or "", REDIS_URL=settings.redis_url or "", PEYVAND_ENV="test",
+               PEYVAND_HOST="127.0.0.1", PEYVAND_PORT=str(port), PEYVAND_LOG_JSON="true")
+    proc = subprocess.Popen([str(PEYVAND), "api", "--workers", "2"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait(lambda: _answers(base) and len(_workers(proc)) == 2 and _listening_sockets(port) == 2,
+              "two workers answering, each on a socket of its own")
+        # Keep-alive connections opened in one burst, as a proxy's pool or the bench driver opens them.
+        conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(CONNECTIONS)]
+        try:
+            for c in conns:
+                c.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+            for c in conns:
+                assert c.recv(4096).startswith(b"HTTP/1.1 200")
+            counts = sorted(_established(w, port) for w in _workers(proc))
+        finally:
+            for c in conns:
+                c.close()
+        # Spread by the kernel over the sockets (by a hash of the addresses): each worker holds some.
+        assert sum(counts) == CONNECTIONS and counts[0] >= 3, counts
+
+        victim = _workers(proc)[0]
+        victim.kill()
+        _wait(lambda: victim.pid not in [w.pid for w in _workers(proc)] and len(_workers(proc)) == 2
+              and _answers(base), "a new worker in place of the killed one")
+
+        workers = _workers(proc)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0, out
+        assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+        assert "worker_exited" in out
+    finally:
+        if proc.poll() is None:
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                child.kill()
+            proc.kill()
+            proc.communicate(timeout=30)
