@@ -116,3 +116,18 @@ def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_si
                 child.kill()
             proc.kill()
             proc.communicate(timeout=30)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT spreads connections on Linux only")
+def test_a_taken_address_is_a_clear_error_not_a_crash_loop(settings):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PEYVAND_")}
+        env.update(DATABASE_URL=settings.database_url or "", REDIS_URL=settings.redis_url or "", PEYVAND_ENV="test",
+                   PEYVAND_HOST="127.0.0.1", PEYVAND_PORT=str(port), PEYVAND_LOG_JSON="true")
+        done = subprocess.run([str(PEYVAND), "api", "--workers", "2"], env=env, capture_output=True, text=True,
+                              timeout=60)
+    assert done.returncode == 1 and "cannot_listen" in done.stdout + done.stderr
+

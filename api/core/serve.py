@@ -74,7 +74,11 @@ def serve(app: str, host: str, port: int, workers: int, **options: Any) -> None:
     if not balanced(host, port, workers):
         uvicorn.run(app, host=host, port=port, workers=workers, **options)
         return
-    listen(host, port).close()  # the address is free (or already ours): fail here, not in every worker
+    try:
+        listen(host, port).close()  # the address is free (or already ours): fail here, not in every worker
+    except OSError as exc:
+        log.error("cannot_listen", address=f"{host}:{port}", error=str(exc))
+        sys.exit(1)
     sys.exit(_supervise(workers, (app, host, port, options)))
 
 
