@@ -28,14 +28,10 @@ from api.customers.params import SORTS
 from api.customers.repository import (
     CONTACT_HOLDERS,
     READ_STATEMENTS,
-    SUMMARY_COLUMNS,
     WRITE_STATEMENTS,
     CustomerFilters,
-    by_ids,
-    created_parts,
     filter_shape,
-    filtered,
-    ids_first,
+    list_plan,
     search_terms,
 )
 from api.customers.service import customer_update
@@ -58,11 +54,8 @@ def _api_list(filters: CustomerFilters) -> tuple[str, list[Any]]:
     """The first page of the API's customer list for an admin, as the router builds it."""
     shape, values = filter_shape(filters)
     sort = parse_sort(None, SORTS, Customer.id, "-created_at")
-    late = ids_first(shape)
-    columns = (Customer.id, Customer.created_at) if late else SUMMARY_COLUMNS
-    statement = page_statement(lambda: filtered(Visibility.all, shape, *columns), sort,
-                               parts=created_parts(Visibility.all, shape, *columns),
-                               rows=(lambda keys: by_ids(keys, *SUMMARY_COLUMNS)) if late else None)
+    base, parts, rows = list_plan(Visibility.all, shape, sort)
+    statement = page_statement(base, sort, parts=parts() if parts else None, rows=rows)
     return Statement(statement).args({**values, "page_limit": 51})
 
 

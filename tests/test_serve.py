@@ -28,6 +28,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _env(settings, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEYVAND_")}
+    env.update(DATABASE_URL=settings.database_url or "", REDIS_URL=settings.redis_url or "", PEYVAND_ENV="test",
+               PEYVAND_HOST="127.0.0.1", PEYVAND_PORT=str(port), PEYVAND_LOG_JSON="true")
+    return env
+
+
 def _workers(proc: subprocess.Popen[str]) -> list[psutil.Process]:
     # The live spawned workers; multiprocessing's resource tracker is a child too, and holds no socket.
     live = []
@@ -77,10 +84,7 @@ def test_one_worker_or_port_0_is_plain_uvicorn():
 def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_sigterm(settings):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PEYVAND_")}
-    env.update(DATABASE_URL=settings.database_url or "", REDIS_URL=settings.redis_url or "", PEYVAND_ENV="test",
-               PEYVAND_HOST="127.0.0.1", PEYVAND_PORT=str(port), PEYVAND_LOG_JSON="true")
-    proc = subprocess.Popen([str(PEYVAND), "api", "--workers", "2"], env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([str(PEYVAND), "api", "--workers", "2"], env=_env(settings, port), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
         _wait(lambda: _answers(base) and len(_workers(proc)) == 2 and _listening_sockets(port) == 2,
@@ -124,10 +128,7 @@ def test_a_taken_address_is_a_clear_error_not_a_crash_loop(settings):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PEYVAND_")}
-        env.update(DATABASE_URL=settings.database_url or "", REDIS_URL=settings.redis_url or "", PEYVAND_ENV="test",
-                   PEYVAND_HOST="127.0.0.1", PEYVAND_PORT=str(port), PEYVAND_LOG_JSON="true")
-        done = subprocess.run([str(PEYVAND), "api", "--workers", "2"], env=env, capture_output=True, text=True,
-                              timeout=60)
+        done = subprocess.run([str(PEYVAND), "api", "--workers", "2"], env=_env(settings, port),
+                              capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "cannot_listen" in done.stdout + done.stderr
 

@@ -25,7 +25,6 @@ from api.customers import (
 )
 from api.customers.models import Customer
 from api.customers.params import SORTS, FastViewer, Filters, Sort
-from api.customers.repository import SUMMARY_COLUMNS
 from api.customers.schemas import (
     ContactCreate,
     ContactRead,
@@ -55,14 +54,10 @@ async def list_customers(reader: FastViewer, page: Pagination, filters: Filters,
     level = effective_visibility(reader.principal)
     shape, values = repository.filter_shape(filters)
     order = parse_sort(sort, SORTS, Customer.id, "-created_at")
-    newest = order.columns[0] is Customer.created_at  # several rungs, owners or teams: read one at a time
-    late = newest and repository.ids_first(shape)  # the page's keys by an index-only walk, then its rows
-    columns = tuple(dict.fromkeys((Customer.id, *order.columns))) if late else SUMMARY_COLUMNS
+    base, parts, page_rows = repository.list_plan(level, shape, order)
     rows, cursor, total = await paginate_shaped(
-        reader.db, ("customers:list", level, shape), lambda: repository.filtered(level, shape, *columns),
-        {**values, **scope_values(reader.principal)}, order, page,
-        parts=(lambda: repository.created_parts(level, shape, *columns)) if newest else None,
-        rows=(lambda keys: repository.by_ids(keys, *SUMMARY_COLUMNS)) if late else None)
+        reader.db, ("customers:list", level, shape), base, {**values, **scope_values(reader.principal)}, order,
+        page, parts=parts, rows=page_rows)
     # Validated as plain dicts in one call: pydantic-core reads those far faster than attributes.
     return json_response(Page[CustomerSummary].model_validate(
         {"items": [dict(r) for r in rows], "next_cursor": cursor, "total": total}))
