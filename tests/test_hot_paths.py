@@ -348,6 +348,21 @@ def test_remembered_parameter_introspection_gives_fastapis_own_answers(app_setti
         for field in fields:
             for _ in range(2):  # the second answer comes from the cache
                 assert cached(field) == cached.__wrapped__(field), (name, field.name)
+    # The key of a solved dependency: FastAPI's own, for every dependency of every route, twice.
+    dependants = []
+    for route in app.router.routes:
+        if isinstance(route, APIRoute):
+            stack = [route.dependant]
+            while stack:
+                dependant = stack.pop()
+                stack += dependant.dependencies
+                dependants.append(dependant)
+    key = U._get_cache_key
+    assert key.__wrapped__ is not key
+    assert len({id(d) for d in dependants}) > 50
+    for dependant in dependants:
+        for _ in range(2):
+            assert key(dependant=dependant, uses_scopes_cache={}) == key.__wrapped__(dependant=dependant)
     for field in fields:
         assert U._get_param_aliases(field, convert_underscores=True) == \
             U._get_param_aliases.__wrapped__(field, convert_underscores=True)

@@ -5,9 +5,9 @@ Pure ASGI so streaming responses pass through untouched."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 import structlog
@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.core.context import request_id_var
 from api.core.deps import release_request_connection, request_slot
 from api.core.errors import InternalError, render
-from api.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from api.core.metrics import observe_request
 
 access_log = structlog.get_logger("peyvand.access")
 _ACCESS = logging.getLogger("peyvand.access")  # asked first: building a skipped log event costs more
@@ -63,7 +63,7 @@ class CoreMiddleware:
                 incoming = value.decode("latin-1")
             elif name == b"content-length":
                 declared = value.decode("latin-1")
-        request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID_RE.match(incoming) else os.urandom(16).hex()
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status_holder: dict[str, Any] = {"status": 500, "started": False}
@@ -99,8 +99,7 @@ class CoreMiddleware:
             elapsed = time.perf_counter() - started
             route = _route_name(scope)
             method = scope.get("method", "")
-            HTTP_REQUESTS.labels(method, route, str(status_holder["status"])).inc()
-            HTTP_LATENCY.labels(method, route).observe(elapsed)
+            observe_request(method, route, status_holder["status"], elapsed)
             if path not in ("/health", "/metrics") and _ACCESS.isEnabledFor(logging.INFO):
                 access_log.info(
                     "request", method=method, path=path, route=route,
@@ -126,19 +125,23 @@ class CoreMiddleware:
     def _security_headers(
         self, path: str, scheme: str, existing: list[tuple[bytes, bytes]]
     ) -> list[tuple[bytes, bytes]]:
-        present = {k.lower() for k, _ in existing}
-        out = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"strict-origin-when-cross-origin"),
-            (b"cross-origin-opener-policy", b"same-origin"),
-        ]
-        if b"content-security-policy" not in present:
-            csp = DOCS_CSP if path.startswith("/api/docs") else SPA_CSP
-            out.append((b"content-security-policy", csp.encode()))
+        out = list(_SECURITY_HEADERS)
+        if not any(k.lower() == b"content-security-policy" for k, _ in existing):
+            out.append(_DOCS_CSP if path.startswith("/api/docs") else _SPA_CSP)
         if self.hsts or scheme == "https":
-            out.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+            out.append(_HSTS)
         return out
+
+
+_SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+_SPA_CSP = (b"content-security-policy", SPA_CSP.encode())
+_DOCS_CSP = (b"content-security-policy", DOCS_CSP.encode())
+_HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 
 
 def _too_large(limit: int) -> Any:
