@@ -23,9 +23,24 @@ def _results():
 def test_each_bar_is_judged_on_the_measured_figures():
     assert report.bars(_results()) == [
         ("customers_get", "throughput / baseline", "0.80 (bar ≥ 0.75)", True),
-        ("customers_get", "p99", "31.0 ms (bar ≤ 30 ms)", False),
+        ("customers_get", "p99", "31.0 ms (bar ≤ 30 ms; the baseline's 40.0 ms)", False),
         ("customers_create", "throughput / baseline", "0.69 (bar ≥ 0.70)", False),
     ]
+
+
+def test_a_p99_bar_is_shown_beside_the_least_mean_latency_the_baselines_cpu_allows():
+    results = _results()
+    results["settings"], results["machine"] = {"concurrency": 32}, {"cpus": 2}
+    results["scenarios"][0]["targets"]["baseline"].update(
+        app_cpu_ms_per_req=0.5, db_cpu_ms_per_req=0.4, driver_cpu_us_per_req=100.0)
+    # 1.0 ms of CPU per request on 2 CPUs: at most 2,000 requests/s; 32 connections wait 16 ms on average.
+    assert report.mean_latency_floor_ms(results, results["scenarios"][0]["targets"]["baseline"]) == 16.0
+    assert report.bars(results)[1] == (
+        "customers_get", "p99",
+        "31.0 ms (bar ≤ 30 ms; the baseline's 40.0 ms; its CPU per request allows a mean of no less than 16.0 ms)",
+        False)
+    del results["scenarios"][0]["targets"]["baseline"]["db_cpu_ms_per_req"]  # e.g. a remote database
+    assert report.mean_latency_floor_ms(results, results["scenarios"][0]["targets"]["baseline"]) is None
 
 
 def test_the_chart_has_a_row_per_scenario_and_a_tick_per_bar():
