@@ -154,11 +154,13 @@ describe("a customer in Persian", () => {
     await page.goto("/customers");
     await page.getByRole("table", { name: t("en", "customers.list.table") })
       .getByRole("link", { name: "علی رضایی" }).waitFor();
+    await field(page, t("en", "customers.filters.stage")).first().waitFor();  // the lazily loaded filter grid
     await screenshot(page, "customer-list", "en");
     await api.request("PATCH", "/me", { language: "fa", calendar: "jalali" });
     await page.reload();
     await page.getByRole("table", { name: t("fa", "customers.list.table") })
       .getByRole("link", { name: "علی رضایی" }).waitFor();
+    await field(page, t("fa", "customers.filters.stage")).first().waitFor();
     await screenshot(page, "customer-list", "fa");
   });
 

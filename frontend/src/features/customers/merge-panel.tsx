@@ -108,7 +108,7 @@ function MergeSummary({
   const items: string[] = [];
   if (p.emails.length) items.push(t("merge.moves.emails", { list: list(p.emails.map(ltrText)) }));
   if (p.phones.length) items.push(t("merge.moves.phones", { list: list(p.phones.map((n) => ltrText(format.digits(n)))) }));
-  if (p.addresses) items.push(t("merge.moves.addresses", { count: format.number(p.addresses) }));
+  if (p.addresses) items.push(t("merge.moves.addresses", { number: format.number(p.addresses) }));
   if (p.tags.length) items.push(t("merge.moves.tags", { list: list(p.tags) }));
   if (p.preferences.length) items.push(t("merge.moves.preferences", { list: list(p.preferences) }));
   if (p.fields.length) {
