@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +22,7 @@ from api.core.openapi import install_docs, install_openapi
 from api.core.queue import redis_settings
 from api.core.routing import cache_parameter_introspection, mount_flat
 from api.core.security import configure_hasher
+from api.core.serve import tune_collector
 from api.core.settings import Settings, get_settings
 from api.core.spa import mount_spa
 from api.customers.router import ROUTERS as CUSTOMER_ROUTERS
@@ -30,7 +30,6 @@ from api.system.router import router as system_router
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
-GC_YOUNG_THRESHOLD = 20_000
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -51,14 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.read_sessionmaker = create_read_sessionmaker(engine)
         app.state.redis = Redis.from_url(settings.redis_url)
         app.state.arq = await create_pool(redis_settings(settings.redis_url))
-        # What startup built (modules, models, schemas, routes) lives as long as the process: frozen, the
-        # cyclic collector stops rescanning it in every full collection (a third of the collector's time
-        # under write load went to those).
-        gc.freeze()
-        # A request allocates a few thousand objects that die with it; at the default threshold (700) the
-        # young generation was collected several times per request while they were alive: ~5 % of a
-        # simple GET's CPU. Collected ~30 times less often, cycles still go within a few hundred requests.
-        gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+        tune_collector()
         try:
             yield
         finally:

@@ -28,6 +28,7 @@ from fastapi import FastAPI, Request, Response
 from api.auth.service import _SESSION_LOOKUP
 from api.core.access import ROLE_SCOPES, ROLE_VISIBILITY, Role, Visibility
 from api.core.db import connection_settings
+from api.core.serve import tune_collector
 from api.core.settings import Settings
 from api.users.service import ME
 from bench.baseline_customers import init_connection
@@ -144,6 +145,7 @@ def create_app() -> FastAPI:
             # The API's connection settings (its planner costs too), as the API reads them by default.
             server_settings=connection_settings(Settings(), APPLICATION_NAME),
         )
+        tune_collector()  # the API's garbage-collector settings: a runtime setting, not stack
         try:
             yield
         finally:
