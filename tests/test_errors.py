@@ -369,6 +369,15 @@ async def test_invalid_incoming_request_id_is_replaced(client, bad):
     assert re.fullmatch(r"[0-9a-f]{32}", r.headers["x-request-id"])
 
 
+async def test_api_answers_get_a_csp_that_allows_nothing_and_pages_get_the_apps(client):
+    for path in ("/api/v1/teams", "/api/v1/nothing-here", "/api/v1/openapi.json"):
+        assert (await client.get(path)).headers["content-security-policy"] == \
+            "default-src 'none'; frame-ancestors 'none'"
+    for path in ("/", "/some/spa/page", "/health"):
+        policy = (await client.get(path)).headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
 async def test_api_docs_get_a_csp_that_allows_swagger_assets(client):
     r = await client.get("/api/docs")
     assert r.status_code == 200

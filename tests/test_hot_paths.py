@@ -393,3 +393,55 @@ def test_remembered_parameter_introspection_gives_fastapis_own_answers(app_setti
                         assert got == to_args.__wrapped__(params, received), (route.path, pairs)
                     skipped += sum(1 for f in params if f.__dict__.get("_peyvand_skippable") is not None)
     assert skipped > 100
+
+
+async def test_an_idle_pooled_connection_is_handed_out_without_the_greenlet_and_the_rest_wait_for_it(
+        settings, monkeypatch):
+    """``_checkout`` takes an idle connection directly; opening one, waiting for one (pool exhausted) and
+    reopening one due for recycling go through SQLAlchemy's greenlet as before, and leave the pool whole."""
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from api.core.db import create_engine
+    from api.core.deps import _checkout
+
+    engine = create_engine(settings.model_copy(update={"db_pool_size": 2, "db_max_overflow": 0}))
+    pool = engine.sync_engine.pool
+    through_greenlet = 0
+    real_raw_connection = AsyncEngine.raw_connection
+
+    async def counted(self):
+        nonlocal through_greenlet
+        through_greenlet += 1
+        return await real_raw_connection(self)
+
+    monkeypatch.setattr(AsyncEngine, "raw_connection", counted)
+
+    async def select_one(pooled):
+        return await pooled.driver_connection.fetchval("SELECT 1")
+
+    try:
+        first, second = await _checkout(engine), await _checkout(engine)  # none idle yet: both opened
+        assert through_greenlet == 2 and pool.checkedout() == 2
+        waiting = asyncio.ensure_future(_checkout(engine))  # exhausted: waits in the greenlet
+        await asyncio.sleep(0.05)
+        assert not waiting.done() and through_greenlet == 3
+        first.close()  # returned without a greenlet; the waiting request gets it
+        third = await asyncio.wait_for(waiting, 5)
+        assert await select_one(third) == 1 and pool.checkedout() == 2
+        second.close()
+        third.close()
+        assert pool.checkedout() == 0 and pool.checkedin() == 2
+        for _ in range(3):  # idle ones: no greenlet
+            pooled = await _checkout(engine)
+            assert await select_one(pooled) == 1
+            pooled.close()
+        assert through_greenlet == 3
+        pool._recycle = 0.000001  # every connection is now due for recycling: reopened through the greenlet
+        pooled = await _checkout(engine)
+        assert await select_one(pooled) == 1 and through_greenlet == 4 and pool.checkedout() == 1
+        pooled.close()
+        assert pool.checkedout() == 0
+    finally:
+        await engine.dispose()

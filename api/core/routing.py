@@ -45,7 +45,9 @@ class FlatRoute(APIRoute):
                 path = get_route_path(scope)
                 slashes = path.count("/")
                 scope[_ROUTE_PATH] = path, slashes
-            if not path.startswith(self._literal) or (self._slashes is not None and slashes != self._slashes):
+            # The number of segments first: an int comparison turns away most routes, and ``startswith``
+            # parses its arguments the slow way (~250 instructions a call, ~40 calls a request).
+            if (self._slashes is not None and slashes != self._slashes) or not path.startswith(self._literal):
                 return _NO_MATCH
         return super().matches(scope)
 
