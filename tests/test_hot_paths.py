@@ -363,6 +363,17 @@ def test_remembered_parameter_introspection_gives_fastapis_own_answers(app_setti
     for dependant in dependants:
         for _ in range(2):
             assert key(dependant=dependant, uses_scopes_cache={}) == key.__wrapped__(dependant=dependant)
+    # What kind of callable each dependency is: FastAPI's own answer, for every one (generators included).
+    kinds = [getattr(U, name) for name in ("_is_gen_callable", "_is_async_gen_callable", "_is_coroutine_callable")]
+    answers = set()
+    for dependant in dependants:
+        for kind in kinds:
+            assert kind.__wrapped__ is not kind
+            for _ in range(2):
+                assert kind(dependant.call) == kind.__wrapped__(dependant.call), (kind.__name__, dependant.call)
+            answers.add((kind.__name__, kind(dependant.call)))
+    assert {("_is_async_gen_callable", True), ("_is_coroutine_callable", True),
+            ("_is_coroutine_callable", False)} <= answers  # the app has each kind
     for field in fields:
         assert U._get_param_aliases(field, convert_underscores=True) == \
             U._get_param_aliases.__wrapped__(field, convert_underscores=True)

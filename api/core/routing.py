@@ -19,6 +19,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from starlette._utils import get_route_path
 from starlette.convertors import PathConvertor
+from starlette.datastructures import ImmutableMultiDict
 from starlette.routing import Match
 from starlette.types import Scope
 
@@ -108,13 +109,16 @@ def cache_parameter_introspection() -> None:
     The same holds for the key under which FastAPI remembers a solved dependency within a request
     (``_get_cache_key``: the callable, its OAuth scopes and its scope, found by unwrapping the callable and
     walking its sub-dependencies for every dependency of every request, ~3 % of a simple GET's CPU): it
-    depends only on the dependency's declaration, so it is worked out once per declared dependency."""
+    depends only on the dependency's declaration, so it is worked out once per declared dependency; and
+    for whether a dependency's callable is a generator or a coroutine function."""
     if getattr(_fastapi_utils, "_peyvand_cached", False):
         return
     for name in ("_get_param_model", "_get_param_aliases", "_is_json_field"):
         setattr(_fastapi_utils, name, _per_field(getattr(_fastapi_utils, name), f"_peyvand{name}"))
     setattr(_fastapi_utils, "field_annotation_is_sequence",  # noqa: B010 - mypy: a module function replaced
-            _per_annotation(getattr(_fastapi_utils, "field_annotation_is_sequence")))  # noqa: B009
+            _per_identity(getattr(_fastapi_utils, "field_annotation_is_sequence")))  # noqa: B009
+    for name in ("_is_gen_callable", "_is_async_gen_callable", "_is_coroutine_callable"):
+        setattr(_fastapi_utils, name, _per_identity(getattr(_fastapi_utils, name)))
     setattr(_fastapi_utils, "request_params_to_args",  # noqa: B010
             _skip_absent(getattr(_fastapi_utils, "request_params_to_args")))  # noqa: B009
     setattr(_fastapi_utils, "_get_cache_key",  # noqa: B010
@@ -135,18 +139,22 @@ def _per_field(func: Callable[..., Any], attr: str) -> Callable[..., Any]:
     return cached
 
 
-def _per_annotation(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    # Keyed by the annotation object: hashing ``list[Stage] | None`` hashes its arguments every time (a
-    # third of the check's cost). Each entry keeps its annotation alive, so its id is not reused.
+def _per_identity(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    # Keyed by the object itself (an annotation, a dependency's callable): hashing ``list[Stage] | None``
+    # hashes its arguments every time (a third of the check's cost), and FastAPI's own cache of callables
+    # wraps each one in a new object per call. Each entry keeps its object alive, so its id is not reused;
+    # declarations are few, and the cache starts over should anything hand it an object per request.
     known: dict[int, tuple[Any, bool]] = {}
 
     @functools.wraps(func)
-    def cached(annotation: Any) -> bool:
-        entry = known.get(id(annotation))
-        if entry is not None and entry[0] is annotation:
+    def cached(obj: Any) -> bool:
+        entry = known.get(id(obj))
+        if entry is not None and entry[0] is obj:
             return entry[1]
-        value = func(annotation)
-        known[id(annotation)] = (annotation, value)
+        value = func(obj)
+        if len(known) >= _IDENTITY_CACHE_SIZE:
+            known.clear()
+        known[id(obj)] = (obj, value)
         return value
 
     return cached
@@ -169,6 +177,7 @@ def _per_dependant(func: Callable[..., Any]) -> Callable[..., Any]:
     return cached
 
 
+_IDENTITY_CACHE_SIZE = 4096
 _ToArgs = Callable[..., tuple[dict[str, Any], list[Any]]]
 
 
@@ -179,8 +188,11 @@ def _skip_absent(func: _ToArgs) -> _ToArgs:
 
     @functools.wraps(func)
     def to_args(fields: Any, received_params: Any) -> tuple[dict[str, Any], list[Any]]:
-        if not fields:
-            return func(fields, received_params)
+        if not fields:  # most dependencies declare no path, header or cookie parameters
+            return {}, []
+        # Query parameters are looked up in their dict's key view: the multidict's own ``in`` is a Python
+        # method. Headers keep theirs (it ignores case).
+        present = received_params.keys() if isinstance(received_params, ImmutableMultiDict) else received_params
         skipped: dict[str, Any] = {}
         rest = []
         for field in fields:
@@ -188,10 +200,15 @@ def _skip_absent(func: _ToArgs) -> _ToArgs:
                 aliases = field.__dict__["_peyvand_skippable"]
             except KeyError:
                 aliases = field.__dict__["_peyvand_skippable"] = _skippable_aliases(field)
-            if aliases is not None and not any(alias in received_params for alias in aliases):
-                skipped[field.name] = None
-            else:
+            if aliases is None:
                 rest.append(field)
+                continue
+            for alias in aliases:
+                if alias in present:
+                    rest.append(field)
+                    break
+            else:
+                skipped[field.name] = None
         if not rest:
             return skipped, []
         values, errors = func(rest, received_params)
