@@ -328,19 +328,23 @@ def test_route_prefilter_picks_the_same_route_as_matching_every_route(app_settin
             assert fast == full, (method, path)
 
 
+def _dependants(root):
+    """``root`` and every dependency under it, depth first."""
+    stack = [root]
+    while stack:
+        dependant = stack.pop()
+        stack += dependant.dependencies
+        yield dependant
+
+
 def test_remembered_parameter_introspection_gives_fastapis_own_answers(app_settings):
     import fastapi.dependencies.utils as U
     from fastapi.routing import APIRoute
 
     app = create_app(app_settings)  # installs the cache
-    fields = []
-    for route in app.router.routes:
-        if isinstance(route, APIRoute):
-            stack = [route.dependant]
-            while stack:
-                dependant = stack.pop()
-                stack += dependant.dependencies
-                fields += dependant.query_params + dependant.header_params + dependant.path_params
+    dependants = [(route, d) for route in app.router.routes if isinstance(route, APIRoute)
+                  for d in _dependants(route.dependant)]
+    fields = [f for _, d in dependants for f in d.query_params + d.header_params + d.path_params]
     assert len(fields) > 50
     for name in ("_get_param_model", "_get_param_aliases", "_is_json_field"):
         cached = getattr(U, name)
@@ -349,24 +353,16 @@ def test_remembered_parameter_introspection_gives_fastapis_own_answers(app_setti
             for _ in range(2):  # the second answer comes from the cache
                 assert cached(field) == cached.__wrapped__(field), (name, field.name)
     # The key of a solved dependency: FastAPI's own, for every dependency of every route, twice.
-    dependants = []
-    for route in app.router.routes:
-        if isinstance(route, APIRoute):
-            stack = [route.dependant]
-            while stack:
-                dependant = stack.pop()
-                stack += dependant.dependencies
-                dependants.append(dependant)
     key = U._get_cache_key
     assert key.__wrapped__ is not key
-    assert len({id(d) for d in dependants}) > 50
-    for dependant in dependants:
+    assert len({id(d) for _, d in dependants}) > 50
+    for _, dependant in dependants:
         for _ in range(2):
             assert key(dependant=dependant, uses_scopes_cache={}) == key.__wrapped__(dependant=dependant)
     # What kind of callable each dependency is: FastAPI's own answer, for every one (generators included).
     kinds = [getattr(U, name) for name in ("_is_gen_callable", "_is_async_gen_callable", "_is_coroutine_callable")]
     answers = set()
-    for dependant in dependants:
+    for _, dependant in dependants:
         for kind in kinds:
             assert kind.__wrapped__ is not kind
             for _ in range(2):
@@ -386,23 +382,17 @@ def test_remembered_parameter_introspection_gives_fastapis_own_answers(app_setti
     to_args = U.request_params_to_args
     assert to_args.__wrapped__ is not to_args
     skipped = 0
-    for route in app.router.routes:
-        if not isinstance(route, APIRoute):
-            continue
-        stack = [route.dependant]
-        while stack:
-            dependant = stack.pop()
-            stack += dependant.dependencies
-            for params, kind in ((dependant.query_params, QueryParams), (dependant.header_params, Headers)):
-                names = [alias for f in params for _, alias in U._get_param_aliases(f)]
-                given = [[], [(n, "1") for n in names[::2]], [(n, v) for n in names for v in ("7", "x")]]
-                for pairs in given:
-                    received = QueryParams(pairs) if kind is QueryParams else Headers(raw=[
-                        (n.lower().encode(), v.encode()) for n, v in pairs])
-                    for _ in range(2):
-                        got = to_args(params, received)
-                        assert got == to_args.__wrapped__(params, received), (route.path, pairs)
-                    skipped += sum(1 for f in params if f.__dict__.get("_peyvand_skippable") is not None)
+    for route, dependant in dependants:
+        for params, kind in ((dependant.query_params, QueryParams), (dependant.header_params, Headers)):
+            names = [alias for f in params for _, alias in U._get_param_aliases(f)]
+            given = [[], [(n, "1") for n in names[::2]], [(n, v) for n in names for v in ("7", "x")]]
+            for pairs in given:
+                received = QueryParams(pairs) if kind is QueryParams else Headers(raw=[
+                    (n.lower().encode(), v.encode()) for n, v in pairs])
+                for _ in range(2):
+                    got = to_args(params, received)
+                    assert got == to_args.__wrapped__(params, received), (route.path, pairs)
+                skipped += sum(1 for f in params if f.__dict__.get("_peyvand_skippable") is not None)
     assert skipped > 100
 
 

@@ -140,15 +140,15 @@ def _per_field(func: Callable[..., Any], attr: str) -> Callable[..., Any]:
     return cached
 
 
-def _per_identity(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+def _per_identity(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
     # Keyed by the object itself (an annotation, a dependency's callable): hashing ``list[Stage] | None``
     # hashes its arguments every time (a third of the check's cost), and FastAPI's own cache of callables
     # wraps each one in a new object per call. Each entry keeps its object alive, so its id is not reused;
     # declarations are few, and the cache starts over should anything hand it an object per request.
-    known: dict[int, tuple[Any, bool]] = {}
+    known: dict[int, tuple[Any, Any]] = {}
 
     @functools.wraps(func)
-    def cached(obj: Any) -> bool:
+    def cached(obj: Any) -> Any:
         entry = known.get(id(obj))
         if entry is not None and entry[0] is obj:
             return entry[1]
@@ -162,18 +162,13 @@ def _per_identity(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 
 def _per_dependant(func: Callable[..., Any]) -> Callable[..., Any]:
-    # Keyed by the Dependant object (a slotted dataclass: nothing can be stored on it); each entry keeps its
-    # Dependant alive, so its id is not reused. Dependants are built with their route and never changed.
-    known: dict[int, tuple[Any, Any]] = {}
+    # ``_per_identity`` keyed by the Dependant (a slotted dataclass: nothing can be stored on it);
+    # ``uses_scopes_cache`` only spares FastAPI rework within one call, so the first call needs none.
+    by_dependant = _per_identity(lambda dependant: func(dependant=dependant))
 
     @functools.wraps(func)
     def cached(*, dependant: Any, uses_scopes_cache: Any = None) -> Any:
-        entry = known.get(id(dependant))
-        if entry is not None and entry[0] is dependant:
-            return entry[1]
-        value = func(dependant=dependant, uses_scopes_cache=uses_scopes_cache)
-        known[id(dependant)] = (dependant, value)
-        return value
+        return by_dependant(dependant)
 
     return cached
 
