@@ -4,7 +4,8 @@ and patch run the API's own compiled statements (``api.core.sql.Statement``: the
 
 The work that is not stack is shared with the API rather than copied: the principal lookup, the search
 terms (``api.customers.repository.search_terms``), text/e-mail/phone normalisation (``api.core.text``) and
-the derived search fields (``api.customers.service.refresh_search`` on plain objects). As the API does,
+the derived search fields (``api.customers.service.refresh_search`` on plain objects) and the writing of a
+list page from its records (``api.core.responses.rows_page_body``). As the API does,
 a write runs in one transaction and adds an audit row and an outbox event beside the data."""
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from api.core.audit import AUDIT_INSERT
 from api.core.events.outbox import OUTBOX_INSERT
 from api.core.ids import new_id
 from api.core.jsonable import to_json
+from api.core.responses import rows_page_body
 from api.core.sql import Statement
 from api.core.text import normalize_email, normalize_phone, normalize_text
 from api.customers.custom_fields import DEFINITIONS as CUSTOM_FIELDS
@@ -45,6 +47,7 @@ from api.customers.repository import (
     WRITE_STATEMENTS,
     search_terms,
 )
+from api.customers.schemas import CustomerSummary
 from api.customers.service import (
     CHILD_STATEMENTS,
     CUSTOMER_INSERT,
@@ -216,7 +219,8 @@ def register(app: FastAPI) -> None:
         if len(rows) > limit:
             rows = rows[:limit]
             next_cursor = _encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
-        return _json({"items": [_summary(r) for r in rows], "next_cursor": next_cursor, "total": None})
+        # Written from the records as the API writes its pages (no schema objects in either).
+        return Response(rows_page_body(rows, CustomerSummary, next_cursor, None), media_type="application/json")
 
     async def _read_one(conn: asyncpg.Connection, p: Any, cid: uuid.UUID) -> tuple[Any, list[Any], list[Any],
                                                                                      list[Any]]:

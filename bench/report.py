@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 # The bars of the customers issue: throughput as a share of the baseline's (reads and writes), and p99.
+# A search (what the search box sends as people type) is held to the search bar; the list it opens on
+# Enter, 50 rows filtered by the search, to the bar of a 50-row list page.
 RATIO_BARS = {"customers_first_page": 0.75, "customers_deep_page": 0.75, "customers_filtered": 0.75,
-              "customers_search_name": 0.75, "customers_search_phone": 0.75, "customers_get": 0.75,
-              "customers_create": 0.70, "customers_patch": 0.70}
+              "customers_search_name": 0.75, "customers_search_phone": 0.75, "customers_search_page": 0.75,
+              "customers_get": 0.75, "customers_create": 0.70, "customers_patch": 0.70}
 P99_BARS_MS = {"customers_get": 30.0, "customers_search_name": 50.0, "customers_search_phone": 50.0,
-               "customers_first_page": 75.0, "customers_deep_page": 75.0, "customers_filtered": 75.0}
+               "customers_first_page": 75.0, "customers_deep_page": 75.0, "customers_filtered": 75.0,
+               "customers_search_page": 75.0}
 
 COLUMNS = ["scenario", "target", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms",
            "API/baseline", "app CPU ms/req", "DB CPU ms/req", "DB conns opened", "driver CPU"]

@@ -13,7 +13,7 @@ from api.core.deps import AppSettings, IfMatch, Pagination, Session
 from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
 from api.core.etag import etag_of
 from api.core.pagination import Page, paginate_shaped, parse_sort
-from api.core.responses import json_response
+from api.core.responses import json_response, rows_page_body
 from api.customers import (
     contacts,
     custom_fields_router,
@@ -58,9 +58,7 @@ async def list_customers(reader: FastViewer, page: Pagination, filters: Filters,
     rows, cursor, total = await paginate_shaped(
         reader.db, ("customers:list", level, shape), base, {**values, **scope_values(reader.principal)}, order,
         page, parts=parts, rows=page_rows)
-    # Validated as plain dicts in one call: pydantic-core reads those far faster than attributes.
-    return json_response(Page[CustomerSummary].model_validate(
-        {"items": [dict(r) for r in rows], "next_cursor": cursor, "total": total}))
+    return Response(rows_page_body(rows, CustomerSummary, cursor, total), media_type="application/json")
 
 
 @router.post("/customers", name="customers:create", summary="Create a customer", status_code=status.HTTP_201_CREATED,

@@ -1,6 +1,10 @@
 """Customers: list (first page, a page deep in the keyset order, filtered), search (name prefix in Persian
 and Latin, phone typed in Persian digits), get by id, create and patch, on ``--customers`` seeded rows.
 
+A search is what the SPA's search box sends as people type: ``q`` and ``limit=8`` (the suggestions under
+the box, ``useCustomerSearch`` in frontend/src/features/customers/queries.ts); Enter opens the customer
+list filtered by ``q``, a 50-row list page (``customers_search_page``).
+
 Writes never collide: every create carries an e-mail and a phone no one else has (the +98 939 range is
 kept free of seeded data), and every patch goes to the next customer of a shuffled list, so no two
 requests in flight touch the same row."""
@@ -18,6 +22,7 @@ from bench.driver import Context, Request, Scenario
 
 DEEP_ROWS = 500_000  # the deep page starts after this many rows (or after 90 % of a smaller data set)
 SAMPLE = 20_000
+SEARCH_BOX_LIMIT = "8"  # the suggestions the search box shows as people type
 FIRST_PAGE = Request("GET", "/api/v1/customers?limit=50")
 # Stage + tag pairs the list filters on: common and rare ones.
 FILTERS = [("client", "vip"), ("prospect", "newsletter"), ("repeat", "عمده\u200cفروش"), ("first_time", "b2b"),
@@ -60,7 +65,7 @@ async def prepare(db: asyncpg.Connection, ctx: Context) -> None:
     phones = [r["e164"] for r in await db.fetch(
         "SELECT e164 FROM customer_phone ORDER BY random() LIMIT $1", 2_000)]
     # As typed in Persian digits, national form: ۰۹۱۲۳۴۵۶۷۸۹
-    ctx.data["phone_searches"] = [_list([("limit", "50"), ("q", ("0" + p[3:]).translate(_PERSIAN_DIGITS))])
+    ctx.data["phone_searches"] = [_list([("limit", SEARCH_BOX_LIMIT), ("q", ("0" + p[3:]).translate(_PERSIAN_DIGITS))])
                                   for p in phones]
     depth = min(DEEP_ROWS, int(total * 0.9))
     sort = parse_sort(None, SORTS, Customer.id, "-created_at")  # the list's default order
@@ -69,7 +74,9 @@ async def prepare(db: asyncpg.Connection, ctx: Context) -> None:
     ctx.data["customers_deep_page"] = _list([("limit", "50"),
                                              ("cursor", encode_cursor(sort, [row["created_at"], row["id"]]))])
     ctx.data["filtered"] = [_list([("limit", "50"), ("stage", s), ("tag", t)]) for s, t in FILTERS]
-    ctx.data["name_searches"] = [_list([("limit", "50"), ("q", q)]) for q in PERSIAN_PREFIXES + LATIN_PREFIXES]
+    ctx.data["name_searches"] = [_list([("limit", SEARCH_BOX_LIMIT), ("q", q)])
+                                 for q in PERSIAN_PREFIXES + LATIN_PREFIXES]
+    ctx.data["search_pages"] = [_list([("limit", "50"), ("q", q)]) for q in PERSIAN_PREFIXES + LATIN_PREFIXES]
     ctx.data["gets"] = [Request("GET", f"/api/v1/customers/{i}") for i in ctx.data["customer_ids"]]
 
 
@@ -88,6 +95,10 @@ def filtered(rng: random.Random, ctx: Context) -> Request:
 
 def search_name(rng: random.Random, ctx: Context) -> Request:
     return rng.choice(ctx.data["name_searches"])
+
+
+def search_page(rng: random.Random, ctx: Context) -> Request:
+    return rng.choice(ctx.data["search_pages"])
 
 
 def search_phone(rng: random.Random, ctx: Context) -> Request:
@@ -126,10 +137,13 @@ SCENARIOS = [
     Scenario("customers_deep_page", deep_page,
              f"GET /api/v1/customers?limit=50&cursor=<after {DEEP_ROWS:,} rows>", prepare),
     Scenario("customers_filtered", filtered, "GET /api/v1/customers?limit=50&stage=S&tag=T", prepare),
-    Scenario("customers_search_name", search_name, "GET /api/v1/customers?q=<Persian or Latin name prefix>",
+    Scenario("customers_search_name", search_name,
+             "GET /api/v1/customers?limit=8&q=<Persian or Latin name prefix> (the search box as people type)",
              prepare),
-    Scenario("customers_search_phone", search_phone, "GET /api/v1/customers?q=<mobile in Persian digits>",
-             prepare),
+    Scenario("customers_search_phone", search_phone,
+             "GET /api/v1/customers?limit=8&q=<mobile in Persian digits> (the search box)", prepare),
+    Scenario("customers_search_page", search_page,
+             "GET /api/v1/customers?limit=50&q=<name prefix> (the list after Enter in the search box)", prepare),
     Scenario("customers_get", get_by_id, "GET /api/v1/customers/{id}", prepare),
     Scenario("customers_create", create, "POST /api/v1/customers (unique e-mail and phone)", prepare,
              volatile=VOLATILE_CREATE, distinct_check=True),
