@@ -126,11 +126,23 @@ def decode_cursor(sort: SortKey, cursor: str) -> list[Any]:
     return values
 
 
+# The Python type of each sort column's values, worked out once per column (~11 µs each through
+# SQLAlchemy's attribute proxies, twice per request with a cursor). Keyed by identity: columns compare
+# into SQL expressions, not booleans.
+_TYPES: dict[int, tuple[Any, type | None]] = {}
+
+
 def _python_type(column: Any) -> type | None:
+    known = _TYPES.get(id(column))
+    if known is not None and known[0] is column:
+        return known[1]
     try:
-        return column.type.python_type
+        python_type: type | None = column.type.python_type
     except NotImplementedError:
-        return None
+        python_type = None
+    if len(_TYPES) < 4096:  # the sortable columns of every list: a few dozen
+        _TYPES[id(column)] = (column, python_type)
+    return python_type
 
 
 def _after(sort: SortKey, values: list[Any]) -> ColumnElement[bool]:

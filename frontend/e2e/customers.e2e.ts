@@ -162,6 +162,13 @@ describe("a customer in Persian", () => {
       .getByRole("link", { name: "علی رضایی" }).waitFor();
     await field(page, t("fa", "customers.filters.stage")).first().waitFor();
     await screenshot(page, "customer-list", "fa");
+    // Filtered, the list offers to clear the filters; the sort beside it keeps room for its value.
+    await page.goto("/customers?stage=client");
+    await page.getByRole("button", { name: t("fa", "customers.filters.clear") }).waitFor();
+    const sort = field(page, t("fa", "customers.filters.sort")).first();
+    expect(await sort.inputValue()).toBe(t("fa", "customers.sorts.-created_at"));
+    expect(await sort.evaluate((input: HTMLInputElement) => input.scrollWidth <= input.clientWidth)).toBe(true);
+    await screenshot(page, "customer-list-filtered", "fa");
   });
 
   it("warns that the e-mail is already on file and can still create a separate customer", async () => {

@@ -98,16 +98,17 @@ export function FilterGrid({ filters, onChange }: Props) {
         onChange={(value) => set("kind", value === "person" || value === "organization" ? value : undefined)}
         allowDeselect={false}
       />
-      <Group align="flex-end" gap="xs" wrap="nowrap">
-        <Select
-          flex={1}
-          label={t("customers.filters.sort")}
-          data={SORTS.map((sort) => ({ value: sort, label: t(`customers.sorts.${sort}`) }))}
-          value={filters.sort ?? "-created_at"}
-          onChange={(value) => set("sort", value && value !== "-created_at" ? value : undefined)}
-          allowDeselect={false}
-        />
-        {isFiltered(filters) ? (
+      <Select
+        label={t("customers.filters.sort")}
+        data={SORTS.map((sort) => ({ value: sort, label: t(`customers.sorts.${sort}`) }))}
+        value={filters.sort ?? "-created_at"}
+        onChange={(value) => set("sort", value && value !== "-created_at" ? value : undefined)}
+        allowDeselect={false}
+      />
+      {/* A cell of its own (the eighth, free on wide screens): beside the sort in one cell, the button took
+          most of it and cut the sort's value off. */}
+      {isFiltered(filters) ? (
+        <Group h="100%" align="flex-end">
           <Button
             variant="subtle"
             leftSection={<IconFilterOff size={16} />}
@@ -115,8 +116,8 @@ export function FilterGrid({ filters, onChange }: Props) {
           >
             {t("customers.filters.clear")}
           </Button>
-        ) : null}
-      </Group>
+        </Group>
+      ) : null}
     </SimpleGrid>
   );
 }
