@@ -104,12 +104,15 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
          "ORDER BY customer.normalized_name ASC, customer.id ASC \n LIMIT $3::INTEGER",
          ["م", uuid.UUID(int=0), 51]),
     ]
+    # The search box asks for 8 rows (9 with the one that says another page follows); Enter opens the
+    # 50-row list (customers_search_page).
     for q in ["علی", "محم", "sara", "nova", "زهرا حس", "khoshnevis"]:
         tsquery, _ = search_terms(q)
-        out.append((f"customers_search_name q={q} → {tsquery}", f"{lst} AND ({B._TS.format(1)}){order}$2::INTEGER",
-                    [tsquery, 51]))
+        for scenario, rows in (("customers_search_name", 9), ("customers_search_page", 51)):
+            out.append((f"{scenario} q={q} → {tsquery}", f"{lst} AND ({B._TS.format(1)}){order}$2::INTEGER",
+                        [tsquery, rows]))
     out.append((f"customers_search_phone q={typed} → {ts_phone} or {phone}",
-                f"{lst} AND ({B._TS.format(1)} OR {B._PHONE.format(2)}){order}$3::INTEGER", [ts_phone, phone, 51]))
+                f"{lst} AND ({B._TS.format(1)} OR {B._PHONE.format(2)}){order}$3::INTEGER", [ts_phone, phone, 9]))
     if proposed:
         out.append(("PROPOSED customers_search_phone: id = ANY(ARRAY(subquery)) instead of id IN (subquery)",
                     f"{lst} AND ({B._TS.format(1)} OR {_PHONE_ANY.format(2)}){order}$3::INTEGER",
