@@ -155,6 +155,7 @@ describe("a customer in Persian", () => {
     await page.getByRole("table", { name: t("en", "customers.list.table") })
       .getByRole("link", { name: "علی رضایی" }).waitFor();
     await field(page, t("en", "customers.filters.stage")).first().waitFor();  // the lazily loaded filter grid
+    await page.getByRole("status").getByText("1 customer", { exact: true }).waitFor();
     await screenshot(page, "customer-list", "en");
     await api.request("PATCH", "/me", { language: "fa", calendar: "jalali" });
     await page.reload();

@@ -92,9 +92,13 @@ export function CustomersPage() {
       ) : (
         <Stack gap={0} style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }} aria-busy={list.isFetching}>
           <Text size="sm" c="dimmed" role="status">
+            {/* "1 customer": the key is chosen here, not by i18next's plurals, which build Intl objects
+                before the first rows. */}
             {list.hasNextPage
               ? t("customers.list.shownMore", { shown: format.number(customers.length) })
-              : t("customers.list.shown", { shown: format.number(customers.length) })}
+              : t(customers.length === 1 ? "customers.list.shownOne" : "customers.list.shown", {
+                  shown: format.number(customers.length),
+                })}
           </Text>
           <CustomerTable customers={customers} ownerName={ownerName} />
           <LoadMore
