@@ -28,9 +28,11 @@ from fastapi import FastAPI, Request, Response
 from api.auth.service import _SESSION_LOOKUP
 from api.core.access import ROLE_SCOPES, ROLE_VISIBILITY, Role, Visibility
 from api.core.db import connection_settings
+from api.core.responses import rows_page_body
 from api.core.serve import tune_collector
 from api.core.settings import Settings
-from api.users.service import ME
+from api.users.schemas import UserRead
+from api.users.service import LIST_COLUMNS, ME
 from bench.baseline_customers import init_connection
 from bench.baseline_customers import register as register_customers
 
@@ -44,11 +46,8 @@ PRINCIPAL_SQL = re.sub(r"(?<!:):h\b", "$1", _SESSION_LOOKUP.text)
 
 # Below: the statements SQLAlchemy emits for the endpoints (compiled from api/users/service.py and
 # api/core/pagination.py for the asyncpg dialect), column list and all.
-USER_COLUMNS = (
-    '"user".email, "user".full_name, "user".password_hash, "user".role, "user".team_id, "user".language, '
-    '"user".calendar, "user".is_active, "user".failed_logins, "user".locked_until, "user".last_login_at, '
-    '"user".id, "user".created_at, "user".updated_at, "user".version'
-)
+# The list's columns, as the API selects them (api/users/service.py LIST_COLUMNS: what UserRead shows).
+USER_COLUMNS = ", ".join(f'"user".{c.name}' for c in LIST_COLUMNS)
 # GET /me runs the API's own compiled statement (api/users/service.py ME).
 ME_SQL, _ME_NAMES = ME.text()
 if _ME_NAMES != ("id",):
@@ -203,7 +202,8 @@ def create_app() -> FastAPI:
         if len(rows) > limit:
             rows = rows[:limit]
             next_cursor = _encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
-        return _json({"items": [_user(r) for r in rows], "next_cursor": next_cursor, "total": None})
+        # Written from the records as the API writes its pages.
+        return Response(rows_page_body(rows, UserRead, next_cursor, None), media_type="application/json")
 
     register_customers(app)
     return app

@@ -132,7 +132,7 @@ def svg(results: dict[str, Any]) -> str:
     for p, (title, key, bar_of) in enumerate(panels):
         x0 = label_w + p * (panel_w + 20)
         scale = max(max(sc["targets"][t][key] for t in ("api", "baseline")) for sc in scenarios) or 1.0
-        scale = max(scale, *(b for b in (bar_of(sc) for sc in scenarios) if b is not None)) * 1.12
+        scale = max([scale, *(b for b in (bar_of(sc) for sc in scenarios) if b is not None)]) * 1.12
         out.append(f'<text x="{x0}" y="{top - 10}" font-weight="bold">{escape(title)}</text>')
         for i, sc in enumerate(scenarios):
             y = top + i * row_h

@@ -51,3 +51,10 @@ def test_the_chart_has_a_row_per_scenario_and_a_tick_per_bar():
     # get: a throughput and a p99 tick; create: a throughput tick; me: none.
     assert chart.count("<line ") == 3
     assert chart.count("<rect ") == 1 + 2 * 2 * 3  # background, then API and baseline bars in both panels
+
+
+def test_a_run_of_scenarios_without_bars_is_charted():
+    results = _results()
+    results["scenarios"] = [sc for sc in results["scenarios"] if sc["name"] == "me"]
+    chart = report.svg(results)
+    assert ">me</text>" in chart and chart.count("<line ") == 0

@@ -8,12 +8,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.core.pagination import Page, PageParams, paginate_shaped, parse_sort
+from api.core.access import Principal, Role
+from api.core.pagination import Page, PageParams, paginate, paginate_shaped, parse_sort
 from api.core.responses import rows_page_body
 from api.core.sql import driver
 from api.customers.models import Customer
 from api.customers.repository import SUMMARY_COLUMNS
 from api.customers.schemas import CustomerSummary
+from api.users.models import User
+from api.users.schemas import UserRead
+from api.users.service import UserFilters, users_query
 
 AWKWARD = ['say "hi"', "back\\slash", "line\nbreak\ttab\rcr", "\x01\x1f\x7f control", "علی\u200cرضا «کریمی»",
            "emoji 🙂 and \u2028 separator", "'quoted'", "</script>"]
@@ -50,3 +54,21 @@ async def test_a_page_of_rows_is_written_as_pydantic_writes_the_schema(
 def test_a_value_of_a_type_it_does_not_know_is_refused() -> None:
     with pytest.raises(TypeError):
         rows_page_body([{name: object() for name in CustomerSummary.model_fields}], CustomerSummary, None, None)
+
+
+
+async def test_a_page_of_users_is_written_as_pydantic_writes_the_schema(
+        make_user: Any, admin: Any, maker: Any) -> None:
+    names = [AWKWARD[0], AWKWARD[1], AWKWARD[4], AWKWARD[5]]
+    for i, name in enumerate(names):
+        await make_user(email=f"awkward{i}@example.com", full_name=name, role=[Role.sales, Role.viewer][i % 2])
+    sort = parse_sort(None, {"created_at": User.created_at}, User.id, "created_at")
+    principal = Principal(user_id=admin.id, role=Role.admin, team_id=None, team_ids=())
+    async with maker() as session:
+        db = await driver(session)
+        rows, cursor, total = await paginate(
+            db, users_query(principal, UserFilters(role=[Role.sales, Role.viewer])), sort,
+            PageParams(3, None, include_total=True), scalars=False)
+    assert len(rows) == 3 and cursor is not None and total == len(names)
+    expected = Page[UserRead].model_validate({"items": [dict(r) for r in rows], "next_cursor": cursor, "total": total})
+    assert rows_page_body(rows, UserRead, cursor, total) == expected.model_dump_json().encode()

@@ -40,12 +40,18 @@ def _contains(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+# The columns of a row of the user list (``UserRead``: every sort key is one of them).
+LIST_COLUMNS = tuple(User.__table__.c[name] for name in UserRead.model_fields)
+
+
 def users_query(principal: Principal, f: UserFilters) -> Select[Any]:
-    stmt = select(User).where(visible(principal, User))
+    """``LIST_COLUMNS`` of the users the caller may see, filtered; lists are arrays (``any_of``), so the
+    statement runs on a driver connection without a session."""
+    stmt = select(*LIST_COLUMNS).where(visible(principal, User))
     if f.role:
-        stmt = stmt.where(User.role.in_([r.value for r in f.role]))
+        stmt = stmt.where(any_of(User.role, [r.value for r in f.role]))
     if f.team_id:
-        stmt = stmt.where(User.team_id.in_(f.team_id))
+        stmt = stmt.where(any_of(User.team_id, f.team_id))
     if f.is_active is not None:
         stmt = stmt.where(User.is_active.is_(f.is_active))
     if f.q:
