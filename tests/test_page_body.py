@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.core.access import Principal, Role
-from api.core.pagination import Page, PageParams, paginate, paginate_shaped, parse_sort
+from api.core.access import Principal, Role, Visibility, scope_values
+from api.core.pagination import Page, PageParams, paginate_shaped, parse_sort
 from api.core.responses import rows_page_body
 from api.core.sql import driver
 from api.customers.models import Customer
@@ -17,7 +17,7 @@ from api.customers.repository import SUMMARY_COLUMNS
 from api.customers.schemas import CustomerSummary
 from api.users.models import User
 from api.users.schemas import UserRead
-from api.users.service import UserFilters, users_query
+from api.users.service import UserFilters, users_list, users_shape
 
 AWKWARD = ['say "hi"', "back\\slash", "line\nbreak\ttab\rcr", "\x01\x1f\x7f control", "علی\u200cرضا «کریمی»",
            "emoji 🙂 and \u2028 separator", "'quoted'", "</script>"]
@@ -66,9 +66,10 @@ async def test_a_page_of_users_is_written_as_pydantic_writes_the_schema(
     principal = Principal(user_id=admin.id, role=Role.admin, team_id=None, team_ids=())
     async with maker() as session:
         db = await driver(session)
-        rows, cursor, total = await paginate(
-            db, users_query(principal, UserFilters(role=[Role.sales, Role.viewer])), sort,
-            PageParams(3, None, include_total=True), scalars=False)
+        shape, values = users_shape(UserFilters(role=[Role.sales, Role.viewer]))
+        rows, cursor, total = await paginate_shaped(
+            db, ("page-body-users", shape), lambda: users_list(Visibility.all, shape),
+            {**values, **scope_values(principal)}, sort, PageParams(3, None, include_total=True))
     assert len(rows) == 3 and cursor is not None and total == len(names)
     expected = Page[UserRead].model_validate({"items": [dict(r) for r in rows], "next_cursor": cursor, "total": total})
     assert rows_page_body(rows, UserRead, cursor, total) == expected.model_dump_json().encode()

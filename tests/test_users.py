@@ -324,6 +324,27 @@ async def test_role_filter_repeats_for_or(client, admin, admin_headers, make_use
     assert_problem(await client.get(USERS, params={"role": "king"}, headers=admin_headers), 422)
 
 
+async def test_team_and_active_filters_combine_with_the_others(client, admin_headers, make_user, make_team):
+    north, south = await make_team(name="North"), await make_team(name="South")
+    north_seller = await make_user(Role.sales, team_id=north.id, full_name="Nora North")
+    north_manager = await make_user(Role.manager, team_id=north.id, full_name="Nima North")
+    south_seller = await make_user(Role.sales, team_id=south.id, full_name="Sami South")
+    gone = await make_user(Role.sales, team_id=south.id, full_name="Sina South")
+    r = await client.patch(f"{USERS}/{gone.id}", json={"is_active": False}, headers=admin_headers)
+    assert r.status_code == 200, r.text
+
+    async def ids(params):
+        r = await client.get(USERS, params=params, headers=admin_headers)
+        assert r.status_code == 200, r.text
+        return {u["id"] for u in r.json()["items"]}
+
+    assert await ids({"team_id": str(north.id)}) == {str(north_seller.id), str(north_manager.id)}
+    assert await ids([("team_id", str(north.id)), ("team_id", str(south.id)), ("role", "sales")]) == {
+        str(north_seller.id), str(south_seller.id), str(gone.id)}
+    assert await ids({"team_id": str(south.id), "is_active": "false"}) == {str(gone.id)}
+    assert await ids({"team_id": str(south.id), "is_active": "true", "q": "south"}) == {str(south_seller.id)}
+
+
 async def test_q_searches_name_and_email_case_insensitively(client, admin_headers, make_user):
     by_name = await make_user(full_name="Parisa Karimi")
     by_email = await make_user(email="karimi.office@example.com", full_name="Front Desk")

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from api.auth.deps import Caller, CurrentPrincipal, RequireReadScope, RequireScope
-from api.core.access import Principal, Role
+from api.core.access import Principal, Role, effective_visibility, scope_values
 from api.core.deps import IfMatch, Pagination, Session
 from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
 from api.core.etag import set_etag
-from api.core.pagination import Page, paginate, parse_sort
+from api.core.pagination import Page, paginate, paginate_shaped, parse_sort
 from api.core.responses import json_response, rows_page_body
 from api.users import service
 from api.users.models import Team, User
@@ -77,10 +77,12 @@ async def list_users(
     q: Annotated[str | None, Query(max_length=200, description="Part of the name or e-mail")] = None,
     sort: Annotated[str | None, Query(description="created_at, email, full_name; prefix - for descending")] = None,
 ) -> Response:
-    filters = service.UserFilters(role=role, team_id=team_id, is_active=is_active, q=q)
+    shape, values = service.users_shape(service.UserFilters(role=role, team_id=team_id, is_active=is_active, q=q))
+    level = effective_visibility(reader.principal)
     order = parse_sort(sort, USER_SORTS, User.id, "created_at")
-    rows, cursor, total = await paginate(reader.db, service.users_query(reader.principal, filters), order, page,
-                                         scalars=False)
+    rows, cursor, total = await paginate_shaped(
+        reader.db, ("users:list", level, shape), lambda: service.users_list(level, shape),
+        {**values, **scope_values(reader.principal)}, order, page)
     return Response(rows_page_body(rows, UserRead, cursor, total), media_type="application/json")
 
 

@@ -6,18 +6,18 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Uuid, bindparam, func, select, update
+from sqlalchemy import Select, String, Uuid, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.service import revoke_user_sessions
 from api.core import audit
-from api.core.access import Principal, Role, visible
+from api.core.access import Principal, Role, Visibility, bound_scope_filter, visible
 from api.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from api.core.etag import check_if_match
 from api.core.events import emit
 from api.core.ids import new_id
 from api.core.security import hash_password, verify_password
-from api.core.sql import Statement, any_of
+from api.core.sql import Statement, any_of, any_param
 from api.users import events
 from api.users.models import Team, User
 from api.users.schemas import MeUpdate, TeamCreate, TeamRead, TeamUpdate, UserCreate, UserRead, UserUpdate
@@ -42,20 +42,42 @@ def _contains(q: str) -> str:
 
 # The columns of a row of the user list (``UserRead``: every sort key is one of them).
 LIST_COLUMNS = tuple(User.__table__.c[name] for name in UserRead.model_fields)
+UsersShape = tuple[Any, ...]
 
 
-def users_query(principal: Principal, f: UserFilters) -> Select[Any]:
-    """``LIST_COLUMNS`` of the users the caller may see, filtered; lists are arrays (``any_of``), so the
-    statement runs on a driver connection without a session."""
-    stmt = select(*LIST_COLUMNS).where(visible(principal, User))
+def users_shape(f: UserFilters) -> tuple[UsersShape, dict[str, Any]]:
+    """Which filters are set (the shape ``users_list`` builds) and the values of their bind parameters."""
+    shape: list[Any] = []
+    values: dict[str, Any] = {}
     if f.role:
-        stmt = stmt.where(any_of(User.role, [r.value for r in f.role]))
+        shape.append("role")
+        values["f_role"] = [r.value for r in f.role]
     if f.team_id:
-        stmt = stmt.where(any_of(User.team_id, f.team_id))
+        shape.append("team_id")
+        values["f_team_id"] = list(f.team_id)
     if f.is_active is not None:
-        stmt = stmt.where(User.is_active.is_(f.is_active))
+        shape.append(("is_active", f.is_active))
     if f.q:
-        stmt = stmt.where(User.email.ilike(_contains(f.q)) | User.full_name.ilike(_contains(f.q)))
+        shape.append("q")
+        values["f_q"] = _contains(f.q)
+    return tuple(shape), values
+
+
+def users_list(level: Visibility, shape: UsersShape) -> Select[Any]:
+    """``LIST_COLUMNS`` of the users a caller of ``level`` may see, filtered as ``shape`` says, with bind
+    parameters only (``scope_values`` and ``users_shape``'s values fill them): built and compiled once per
+    shape (``api.core.pagination.paginate_shaped``)."""
+    stmt = select(*LIST_COLUMNS).where(bound_scope_filter(level, User.id, User.team_id))
+    for part in shape:
+        if part == "role":
+            stmt = stmt.where(any_param(User.role, "f_role"))
+        elif part == "team_id":
+            stmt = stmt.where(any_param(User.team_id, "f_team_id"))
+        elif part == "q":
+            pattern = bindparam("f_q", type_=String)
+            stmt = stmt.where(User.email.ilike(pattern) | User.full_name.ilike(pattern))
+        else:
+            stmt = stmt.where(User.is_active.is_(part[1]))
     return stmt
 
 
