@@ -28,7 +28,7 @@ from fastapi import FastAPI, Request, Response
 from api.auth.service import _SESSION_LOOKUP
 from api.core.access import ROLE_SCOPES, ROLE_VISIBILITY, Role, Visibility
 from api.core.db import connection_settings
-from api.core.responses import rows_page_body
+from api.core.responses import rows_page_response
 from api.core.serve import tune_collector
 from api.core.settings import Settings
 from api.users.schemas import UserRead
@@ -203,7 +203,7 @@ def create_app() -> FastAPI:
             rows = rows[:limit]
             next_cursor = _encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
         # Written from the records as the API writes its pages.
-        return Response(rows_page_body(rows, UserRead, next_cursor, None), media_type="application/json")
+        return rows_page_response(rows, UserRead, next_cursor, None)
 
     register_customers(app)
     return app

@@ -36,7 +36,7 @@ from api.core.audit import AUDIT_INSERT
 from api.core.events.outbox import OUTBOX_INSERT
 from api.core.ids import new_id
 from api.core.jsonable import to_json
-from api.core.responses import rows_page_body
+from api.core.responses import rows_page_response
 from api.core.sql import Statement
 from api.core.text import normalize_email, normalize_phone, normalize_text
 from api.customers.custom_fields import DEFINITIONS as CUSTOM_FIELDS
@@ -220,7 +220,7 @@ def register(app: FastAPI) -> None:
             rows = rows[:limit]
             next_cursor = _encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
         # Written from the records as the API writes its pages (no schema objects in either).
-        return Response(rows_page_body(rows, CustomerSummary, next_cursor, None), media_type="application/json")
+        return rows_page_response(rows, CustomerSummary, next_cursor, None)
 
     async def _read_one(conn: asyncpg.Connection, p: Any, cid: uuid.UUID) -> tuple[Any, list[Any], list[Any],
                                                                                      list[Any]]:

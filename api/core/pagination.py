@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from api.core.errors import ValidationFailed, field_error
+from api.core.memo import per_identity
 from api.core.sql import Db, fetch_select, shaped
 
 T = TypeVar("T")
@@ -126,22 +127,12 @@ def decode_cursor(sort: SortKey, cursor: str) -> list[Any]:
     return values
 
 
-# The Python type of each sort column's values, worked out once per column (~11 µs each through
-# SQLAlchemy's attribute proxies, twice per request with a cursor). Keyed by identity: columns compare
-# into SQL expressions, not booleans.
-_TYPES: dict[int, tuple[Any, type | None]] = {}
-
-
+@per_identity  # ~11 µs through SQLAlchemy's attribute proxies, twice per request with a cursor
 def _python_type(column: Any) -> type | None:
-    known = _TYPES.get(id(column))
-    if known is not None and known[0] is column:
-        return known[1]
     try:
         python_type: type | None = column.type.python_type
     except NotImplementedError:
-        python_type = None
-    if len(_TYPES) < 4096:  # the sortable columns of every list: a few dozen
-        _TYPES[id(column)] = (column, python_type)
+        return None
     return python_type
 
 

@@ -44,3 +44,9 @@ def rows_page_body(rows: Sequence[Mapping[str, Any]], model: type[BaseModel], ne
     return orjson.dumps({"items": [{name: row[name] for name in names} for row in rows],
                          "next_cursor": next_cursor, "total": total},
                         default=_as_string, option=orjson.OPT_UTC_Z)
+
+
+def rows_page_response(rows: Sequence[Mapping[str, Any]], model: type[BaseModel], next_cursor: str | None,
+                       total: int | None) -> Response:
+    """``rows_page_body`` as the response of a list route (its ``response_model`` documents the page)."""
+    return Response(rows_page_body(rows, model, next_cursor, total), media_type="application/json")

@@ -23,6 +23,8 @@ from starlette.datastructures import ImmutableMultiDict
 from starlette.routing import Match
 from starlette.types import Scope
 
+from api.core.memo import per_identity
+
 
 class FlatRoute(APIRoute):
     """An ``APIRoute`` that turns away paths it cannot match before running its regular expression and
@@ -117,9 +119,9 @@ def cache_parameter_introspection() -> None:
     for name in ("_get_param_model", "_get_param_aliases", "_is_json_field"):
         setattr(_fastapi_utils, name, _per_field(getattr(_fastapi_utils, name), f"_peyvand{name}"))
     setattr(_fastapi_utils, "field_annotation_is_sequence",  # noqa: B010 - mypy: a module function replaced
-            _per_identity(getattr(_fastapi_utils, "field_annotation_is_sequence")))  # noqa: B009
+            per_identity(getattr(_fastapi_utils, "field_annotation_is_sequence")))  # noqa: B009
     for name in ("_is_gen_callable", "_is_async_gen_callable", "_is_coroutine_callable"):
-        setattr(_fastapi_utils, name, _per_identity(getattr(_fastapi_utils, name)))
+        setattr(_fastapi_utils, name, per_identity(getattr(_fastapi_utils, name)))
     setattr(_fastapi_utils, "request_params_to_args",  # noqa: B010
             _skip_absent(getattr(_fastapi_utils, "request_params_to_args")))  # noqa: B009
     setattr(_fastapi_utils, "_get_cache_key",  # noqa: B010
@@ -140,31 +142,10 @@ def _per_field(func: Callable[..., Any], attr: str) -> Callable[..., Any]:
     return cached
 
 
-def _per_identity(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    # Keyed by the object itself (an annotation, a dependency's callable): hashing ``list[Stage] | None``
-    # hashes its arguments every time (a third of the check's cost), and FastAPI's own cache of callables
-    # wraps each one in a new object per call. Each entry keeps its object alive, so its id is not reused;
-    # declarations are few, and the cache starts over should anything hand it an object per request.
-    known: dict[int, tuple[Any, Any]] = {}
-
-    @functools.wraps(func)
-    def cached(obj: Any) -> Any:
-        entry = known.get(id(obj))
-        if entry is not None and entry[0] is obj:
-            return entry[1]
-        value = func(obj)
-        if len(known) >= _IDENTITY_CACHE_SIZE:
-            known.clear()
-        known[id(obj)] = (obj, value)
-        return value
-
-    return cached
-
-
 def _per_dependant(func: Callable[..., Any]) -> Callable[..., Any]:
-    # ``_per_identity`` keyed by the Dependant (a slotted dataclass: nothing can be stored on it);
+    # ``per_identity`` keyed by the Dependant (a slotted dataclass: nothing can be stored on it);
     # ``uses_scopes_cache`` only spares FastAPI rework within one call, so the first call needs none.
-    by_dependant = _per_identity(lambda dependant: func(dependant=dependant))
+    by_dependant = per_identity(lambda dependant: func(dependant=dependant))
 
     @functools.wraps(func)
     def cached(*, dependant: Any, uses_scopes_cache: Any = None) -> Any:
@@ -173,7 +154,6 @@ def _per_dependant(func: Callable[..., Any]) -> Callable[..., Any]:
     return cached
 
 
-_IDENTITY_CACHE_SIZE = 4096
 _ToArgs = Callable[..., tuple[dict[str, Any], list[Any]]]
 
 

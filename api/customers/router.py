@@ -13,7 +13,7 @@ from api.core.deps import AppSettings, IfMatch, Pagination, Session
 from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
 from api.core.etag import etag_of
 from api.core.pagination import Page, paginate_shaped, parse_sort
-from api.core.responses import json_response, rows_page_body
+from api.core.responses import json_response, rows_page_response
 from api.customers import (
     contacts,
     custom_fields_router,
@@ -58,7 +58,7 @@ async def list_customers(reader: FastViewer, page: Pagination, filters: Filters,
     rows, cursor, total = await paginate_shaped(
         reader.db, ("customers:list", level, shape), base, {**values, **scope_values(reader.principal)}, order,
         page, parts=parts, rows=page_rows)
-    return Response(rows_page_body(rows, CustomerSummary, cursor, total), media_type="application/json")
+    return rows_page_response(rows, CustomerSummary, cursor, total)
 
 
 @router.post("/customers", name="customers:create", summary="Create a customer", status_code=status.HTTP_201_CREATED,

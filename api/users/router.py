@@ -13,7 +13,7 @@ from api.core.deps import IfMatch, Pagination, Session
 from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
 from api.core.etag import set_etag
 from api.core.pagination import Page, paginate, paginate_shaped, parse_sort
-from api.core.responses import json_response, rows_page_body
+from api.core.responses import json_response, rows_page_response
 from api.users import service
 from api.users.models import Team, User
 from api.users.schemas import (
@@ -83,7 +83,7 @@ async def list_users(
     rows, cursor, total = await paginate_shaped(
         reader.db, ("users:list", level, shape), lambda: service.users_list(level, shape),
         {**values, **scope_values(reader.principal)}, order, page)
-    return Response(rows_page_body(rows, UserRead, cursor, total), media_type="application/json")
+    return rows_page_response(rows, UserRead, cursor, total)
 
 
 @router.get("/users/directory", name="users:directory", tags=["users"],
