@@ -135,7 +135,7 @@ def cmd_api(args: argparse.Namespace) -> None:
     if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker process keeps its metrics in files here; /metrics adds them up.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="peyvand-metrics-")
-    # Several workers: a listening socket each, so the kernel spreads the connections (api.core.serve).
+    # Several workers: the parent hands them the connections in turn (api.core.serve).
     serve("api.asgi:app", settings.host, settings.port, args.workers,
           log_config=None, access_log=False, proxy_headers=True)
 

@@ -1,5 +1,6 @@
-"""`peyvand api --workers N`: every worker listens on a socket of its own, so the kernel spreads the
-connections over them; a worker that dies is replaced; SIGTERM stops them all."""
+"""`peyvand api --workers N`: the parent accepts and hands the connections to the workers in turn, so
+keep-alive connections opened together are spread evenly; a worker that dies is replaced (and skipped
+until then); SIGTERM stops them all."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def _answers(base: str) -> bool:
 
 
 def _listening_sockets(port: int) -> int:
-    """Listening TCP sockets on ``port`` (one per worker with SO_REUSEPORT; one shared by all without)."""
+    """Listening TCP sockets on ``port``."""
     with open("/proc/net/tcp") as table:
         rows = [line.split() for line in table.readlines()[1:]]
     return sum(1 for row in rows if row[3] == "0A" and int(row[1].rsplit(":", 1)[1], 16) == port)
@@ -80,15 +81,17 @@ def test_one_worker_or_port_0_is_plain_uvicorn():
     assert not balanced("127.0.0.1", 0, 4)
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT spreads connections on Linux only")
+@pytest.mark.skipif(sys.platform != "linux", reason="connections are handed out on Linux only")
 def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_sigterm(settings):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([str(PEYVAND), "api", "--workers", "2"], env=_env(settings, port), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
-        _wait(lambda: _answers(base) and len(_workers(proc)) == 2 and _listening_sockets(port) == 2,
-              "two workers answering, each on a socket of its own")
+        _wait(lambda: _answers(base) and len(_workers(proc)) == 2, "two workers answering")
+        # One listening socket (the parent's); the workers hold none.
+        assert _listening_sockets(port) == 1
+        assert all(not any(c.status == psutil.CONN_LISTEN for c in w.net_connections("tcp")) for w in _workers(proc))
         # Keep-alive connections opened in one burst, as a proxy's pool or the bench driver opens them.
         conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(CONNECTIONS)]
         try:
@@ -100,13 +103,26 @@ def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_si
         finally:
             for c in conns:
                 c.close()
-        # Spread by the kernel over the sockets (by a hash of the addresses): each worker holds some.
-        assert sum(counts) == CONNECTIONS and counts[0] >= 3, counts
+        # Handed out in turn: exactly half each (the kernel's hash of the addresses gave 22 / 10 of 32).
+        assert counts == [CONNECTIONS // 2, CONNECTIONS // 2], counts
 
         victim = _workers(proc)[0]
         victim.kill()
+        # Until its replacement is there, every new connection goes to the survivor.
+        assert all(_answers(base) for _ in range(6))
         _wait(lambda: victim.pid not in [w.pid for w in _workers(proc)] and len(_workers(proc)) == 2
               and _answers(base), "a new worker in place of the killed one")
+        # ... and then both take their turns again.
+        conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(CONNECTIONS)]
+        try:
+            for c in conns:
+                c.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+            for c in conns:
+                assert c.recv(4096).startswith(b"HTTP/1.1 200")
+            assert sorted(_established(w, port) for w in _workers(proc)) == [CONNECTIONS // 2, CONNECTIONS // 2]
+        finally:
+            for c in conns:
+                c.close()
 
         workers = _workers(proc)
         proc.send_signal(signal.SIGTERM)
@@ -122,7 +138,7 @@ def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_si
             proc.communicate(timeout=30)
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT spreads connections on Linux only")
+@pytest.mark.skipif(sys.platform != "linux", reason="connections are handed out on Linux only")
 def test_a_taken_address_is_a_clear_error_not_a_crash_loop(settings):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -1,17 +1,25 @@
-"""Serving an ASGI app on several worker processes, each with its own listening socket (``SO_REUSEPORT``).
+"""Serving an ASGI app on several worker processes, the parent handing out the connections in turn.
 
 uvicorn's ``--workers`` binds one socket in the parent and every worker accepts from it. asyncio accepts
 every pending connection at once, so whichever worker wakes first takes a burst of new connections, and
 keep-alive clients (a proxy's connection pool, the bench's 32 connections) stay where they landed: one
 run put nine tenths of the requests on one worker of two (18 s of CPU against 2 s), which queued them
 behind each other while the other core idled — a filtered customer list at 817 requests/s, p99 114 ms.
-With a socket of its own per worker, the kernel spreads new connections over the workers by their
-addresses: 971 requests/s, p99 60 ms, on the same machine and data.
+A listening socket per worker (``SO_REUSEPORT``) let the kernel spread them by a hash of their addresses,
+which is still a coin toss per connection: the bench's 32 connections landed 22 / 10 and 21 / 11, and a
+simple GET needs 0.6 ms of one worker's CPU, so the worker holding 22 of 1,700 requests a second had
+more work than its core could do while the other waited.
 
-Linux only (elsewhere ``SO_REUSEPORT`` does not balance): other systems, one worker or port 0 (each
-worker would get another port) fall back to ``uvicorn.run``. The parent restarts a worker that dies,
-stops them all on SIGINT/SIGTERM (uvicorn's graceful shutdown, then SIGKILL after ``STOP_SECONDS``), and
-gives up when workers keep dying at start.
+So the parent accepts (one thread, blocking on the one listening socket) and hands each connection's
+file descriptor to the next worker in turn over a Unix socket (``SCM_RIGHTS``), as Node's cluster module
+does: N keep-alive connections opened together land N / workers on each. A worker puts what it receives
+on its event loop with uvicorn's own protocol (``loop.connect_accepted_socket``); lifespan, graceful
+shutdown and everything else are uvicorn's. A handed-out connection costs ~0.1 ms once, when it opens.
+
+One worker, port 0 (the workers' log would not know the port) or Windows fall back to ``uvicorn.run``.
+The parent restarts a worker that dies (its connections go with it; new ones skip it until the new worker
+is there), stops them all on SIGINT/SIGTERM (uvicorn's graceful shutdown, then SIGKILL after
+``STOP_SECONDS``), and gives up when workers keep dying at start.
 
 ``tune_collector`` holds the garbage collector's settings of a serving process (the API's lifespan and the
 bench's bare baseline apply it once started).
@@ -19,6 +27,8 @@ bench's bare baseline apply it once started).
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import gc
 import multiprocessing
 import signal
@@ -31,6 +41,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 import structlog
+import uvicorn
 
 log = structlog.get_logger("peyvand.serve")
 
@@ -57,16 +68,15 @@ def tune_collector() -> None:
 
 
 def balanced(host: str, port: int, workers: int) -> bool:
-    """Whether ``serve`` gives each worker a socket of its own."""
-    return workers > 1 and port != 0 and sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")
+    """Whether ``serve`` hands the connections out in turn (otherwise it is ``uvicorn.run``)."""
+    return workers > 1 and port != 0 and sys.platform == "linux"
 
 
 def listen(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host:port`` in the port's ``SO_REUSEPORT`` group."""
+    """The listening TCP socket on ``host:port``."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
         sock.listen(BACKLOG)
     except OSError:
@@ -75,47 +85,153 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(app: str, host: str, port: int, options: dict[str, Any]) -> None:
-    import uvicorn
+class _HandedServer(uvicorn.Server):
+    """uvicorn's server without a listening socket of its own: it serves the connections whose file
+    descriptors arrive on ``channel`` (one per message, from ``_Turns.give`` in the parent)."""
 
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **options))
-    server.run(sockets=[listen(host, port)])
+    def __init__(self, config: uvicorn.Config, channel: socket.socket) -> None:
+        super().__init__(config)
+        self._channel = channel
+        self._opening: set[asyncio.Task[None]] = set()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=[])  # lifespan and the rest of uvicorn's start, no listener
+        loop = asyncio.get_running_loop()
+        # What uvicorn's own startup gives loop.create_server, for connections accepted elsewhere.
+        # (uvicorn's protocol classes take these keywords; asyncio.Protocol, as typed, does not.)
+        self._protocol = functools.partial(
+            self.config.http_protocol_class, config=self.config, server_state=self.server_state,  # type: ignore[call-arg]
+            app_state=self.lifespan.state, _loop=loop)
+        self._channel.setblocking(False)
+        loop.add_reader(self._channel.fileno(), self._receive, loop)
+
+    def _receive(self, loop: asyncio.AbstractEventLoop) -> None:
+        while True:
+            try:
+                data, fds, _flags, _address = socket.recv_fds(self._channel, 1, 1)
+            except BlockingIOError:
+                return
+            except OSError:
+                data, fds = b"", []
+            if not data:  # the parent is gone: finish what is open and stop
+                loop.remove_reader(self._channel.fileno())
+                self.should_exit = True
+                return
+            for fd in fds:
+                task = loop.create_task(self._open(loop, socket.socket(fileno=fd)))
+                self._opening.add(task)
+                task.add_done_callback(self._opening.discard)
+
+    async def _open(self, loop: asyncio.AbstractEventLoop, conn: socket.socket) -> None:
+        try:
+            await loop.connect_accepted_socket(self._protocol, conn)
+        except OSError as exc:  # the client left in the meantime
+            log.debug("connection_not_opened", error=str(exc))
+            conn.close()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self._channel.fileno() != -1:
+            asyncio.get_running_loop().remove_reader(self._channel.fileno())
+            self._channel.close()  # the parent's next connections go to the other workers
+        await super().shutdown(sockets=None)
+
+
+def _worker(app: str, host: str, port: int, options: dict[str, Any], channel: socket.socket) -> None:
+    server = _HandedServer(uvicorn.Config(app, host=host, port=port, **options), channel)
+    server.run()
     if not server.started:
         sys.exit(STARTUP_FAILURE)
+
+
+class _Turns:
+    """The parent's end of each worker's channel, and whose turn it is."""
+
+    def __init__(self, workers: int) -> None:
+        self._channels: list[socket.socket | None] = [None] * workers
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def replace(self, i: int, channel: socket.socket | None) -> None:
+        with self._lock:
+            old, self._channels[i] = self._channels[i], channel
+            if old is not None:
+                old.close()
+
+    def give(self, conn: socket.socket) -> bool:
+        """Hand ``conn`` to the next worker that takes it; False when none does (it is then closed)."""
+        with self._lock:
+            n = len(self._channels)
+            for k in range(n):
+                i = (self._next + k) % n
+                channel = self._channels[i]
+                if channel is None:
+                    continue
+                try:
+                    socket.send_fds(channel, [b"c"], [conn.fileno()])
+                except OSError:  # gone (restarting) or too far behind: the next one
+                    continue
+                self._next = i + 1
+                return True
+        return False
+
+
+def _hand_out(listener: socket.socket, turns: _Turns, stop: threading.Event) -> None:
+    listener.settimeout(0.5)  # to notice ``stop``
+    while not stop.is_set():
+        try:
+            conn, _address = listener.accept()
+        except TimeoutError:
+            continue
+        except OSError as exc:  # out of file descriptors, or the socket closed at stop
+            if stop.is_set():
+                return
+            log.warning("accept_failed", error=str(exc))
+            time.sleep(0.1)
+            continue
+        with conn:  # the worker holds its own descriptor of it now
+            if not turns.give(conn):
+                log.warning("connection_refused_no_worker")
 
 
 def serve(app: str, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve ``app`` (an import string) with uvicorn on ``workers`` processes; ``options`` go to
     ``uvicorn.Config``."""
-    import uvicorn
-
     if not balanced(host, port, workers):
         uvicorn.run(app, host=host, port=port, workers=workers, **options)
         return
     try:
-        listen(host, port).close()  # the address is free (or already ours): fail here, not in every worker
+        listener = listen(host, port)
     except OSError as exc:
         log.error("cannot_listen", address=f"{host}:{port}", error=str(exc))
         sys.exit(1)
-    sys.exit(_supervise(workers, (app, host, port, options)))
+    with listener:
+        sys.exit(_supervise(listener, workers, (app, host, port, options)))
 
 
-def _supervise(workers: int, args: tuple[Any, ...]) -> int:
+def _supervise(listener: socket.socket, workers: int, args: tuple[Any, ...]) -> int:
     spawn = multiprocessing.get_context("spawn")
     stop = threading.Event()
+    turns = _Turns(workers)
 
     def request_stop(signum: int, frame: Any) -> None:
         stop.set()
 
     previous = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
 
-    def start() -> BaseProcess:
-        process = spawn.Process(target=_worker, args=args, daemon=False)
+    def start(i: int) -> BaseProcess:
+        # SEQPACKET: one message per connection, its descriptor never merged with the next one's.
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        process = spawn.Process(target=_worker, args=(*args, theirs), daemon=False)
         process.start()
+        theirs.close()
+        ours.setblocking(False)  # a worker too far behind to read its queue is skipped, not waited for
+        turns.replace(i, ours)
         return process
 
-    processes = [start() for _ in range(workers)]
+    processes = [start(i) for i in range(workers)]
     log.info("workers_started", workers=workers, pids=[p.pid for p in processes], address=f"{args[1]}:{args[2]}")
+    accepting = threading.Thread(target=_hand_out, args=(listener, turns, stop), name="accept", daemon=True)
+    accepting.start()
     exits: deque[float] = deque()
     code = 0
     try:
@@ -123,6 +239,7 @@ def _supervise(workers: int, args: tuple[Any, ...]) -> int:
             for i, process in enumerate(processes):
                 if process.is_alive():
                     continue
+                turns.replace(i, None)
                 now = time.monotonic()
                 exits.append(now)
                 while exits and exits[0] < now - RESTART_WINDOW:
@@ -134,8 +251,10 @@ def _supervise(workers: int, args: tuple[Any, ...]) -> int:
                     stop.set()
                     break
                 log.warning("worker_exited", pid=process.pid, exit_code=process.exitcode)
-                processes[i] = start()
+                processes[i] = start(i)
     finally:
+        stop.set()
+        accepting.join()  # no connection is handed out from here on
         for process in processes:
             if process.is_alive() and process.pid is not None:
                 process.terminate()  # SIGTERM: uvicorn finishes the requests in flight
@@ -145,6 +264,8 @@ def _supervise(workers: int, args: tuple[Any, ...]) -> int:
             if process.is_alive():
                 process.kill()
                 process.join()
+        for i in range(workers):
+            turns.replace(i, None)
         for s, handler in previous.items():
             signal.signal(s, handler)
     return code
