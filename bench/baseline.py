@@ -100,11 +100,15 @@ def _user(r: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-async def _principal(conn: asyncpg.Connection, request: Request) -> asyncpg.Record:
+def _token_hash(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.startswith("pvt_"):
         raise Problem(401, "Authentication required")
-    row = await conn.fetchrow(PRINCIPAL_SQL, hashlib.sha256(token.encode()).hexdigest())
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def _principal(conn: asyncpg.Connection, request: Request) -> asyncpg.Record:
+    row = await conn.fetchrow(PRINCIPAL_SQL, _token_hash(request))
     if row is None:
         raise Problem(401, "Authentication required")
     return row

@@ -23,6 +23,7 @@ import asyncpg
 from fastapi import FastAPI, Request, Response
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
+from api.auth.service import SESSION_PREFIX
 from api.core.access import (
     ROLE_SCOPES,
     ROLE_VISIBILITY,
@@ -31,6 +32,7 @@ from api.core.access import (
     Visibility,
     effective_visibility,
     scope_values,
+    sees,
 )
 from api.core.audit import AUDIT_INSERT
 from api.core.events.outbox import OUTBOX_INSERT
@@ -42,7 +44,7 @@ from api.core.text import normalize_email, normalize_phone, normalize_text
 from api.customers.custom_fields import DEFINITIONS as CUSTOM_FIELDS
 from api.customers.repository import (
     CONTACT_HOLDERS,
-    READ_STATEMENTS,
+    READ_WITH_CALLER,
     SUMMARY_COLUMNS,
     WRITE_STATEMENTS,
     search_terms,
@@ -154,7 +156,7 @@ def _scope(p: Any, args: list[Any]) -> str:
 
 
 def register(app: FastAPI) -> None:
-    from bench.baseline import Problem, _json, _principal, _problem
+    from bench.baseline import Problem, _json, _principal, _problem, _token_hash
 
     def need(p: Any, scope: str) -> None:
         if scope not in ROLE_SCOPES[Role(p["role"])]:
@@ -222,17 +224,11 @@ def register(app: FastAPI) -> None:
         # Written from the records as the API writes its pages (no schema objects in either).
         return rows_page_response(rows, CustomerSummary, next_cursor, None)
 
-    async def _read_one(conn: asyncpg.Connection, p: Any, cid: uuid.UUID) -> tuple[Any, list[Any], list[Any],
-                                                                                     list[Any]]:
-        # GET: the API's one statement for a customer (children as JSON arrays), as compiled for asyncpg.
-        principal = Principal(user_id=p["user_id"], role=Role(p["role"]), team_id=p["team_id"],
-                              team_ids=tuple(p["team_ids"]))
-        sql, names = READ_STATEMENTS[effective_visibility(principal)].text(ASYNCPG)
-        values = {"id": cid, "scope_user": p["user_id"], "scope_teams": list(p["team_ids"])}
-        row = await conn.fetchrow(sql, *[values[n] for n in names])
-        if row is None:
-            raise Problem(404, "Not found")
-        return row, row["emails"], row["phones"], row["addresses"]
+    # GET: the API's one statement for the caller and the customer together (repository.READ_WITH_CALLER,
+    # children as JSON arrays), as compiled for asyncpg; what it found is checked against the caller after.
+    read_sql, read_names = READ_WITH_CALLER.statements[SESSION_PREFIX].text(ASYNCPG)
+    if read_names != ("h", "id"):
+        raise RuntimeError("the customer read's parameters changed: update bench/baseline_customers.py")
 
     @app.get("/api/v1/customers/{customer_id}")
     async def get_customer(request: Request, customer_id: str) -> Response:
@@ -241,13 +237,21 @@ def register(app: FastAPI) -> None:
         except ValueError:
             return _problem(Problem(422, "Invalid request"))
         try:
+            h = _token_hash(request)
             async with request.app.state.pool.acquire() as conn:
-                p = await _principal(conn, request)
-                need(p, "customers:read")
-                row, emails, phones, addresses = await _read_one(conn, p, cid)
+                row = await conn.fetchrow(read_sql, h, cid)
+            if row is None:
+                raise Problem(401, "Authentication required")
+            if "customers:read" not in ROLE_SCOPES[Role(row["caller_role"])]:
+                raise Problem(403, "Not allowed")
+            principal = Principal(user_id=row["caller_user_id"], role=Role(row["caller_role"]),
+                                  team_id=row["caller_team_id"], team_ids=tuple(row["caller_team_ids"]))
+            if row["id"] is None or not sees(principal, row["owner_id"], row["team_id"]):
+                raise Problem(404, "Not found")
         except Problem as exc:
             return _problem(exc)
-        return _json(_read(row, emails, phones, addresses), headers={"ETag": f'"{row["id"]}.{row["version"]}"'})
+        body = _read(row, row["emails"], row["phones"], row["addresses"])
+        return _json(body, headers={"ETag": f'"{row["id"]}.{row["version"]}"'})
 
     @app.post("/api/v1/customers")
     async def create_customer(request: Request) -> Response:

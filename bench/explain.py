@@ -18,6 +18,7 @@ from typing import Any
 
 import asyncpg
 
+from api.auth.service import SESSION_PREFIX
 from api.core.access import Visibility
 from api.core.db import connection_settings
 from api.core.pagination import page_statement, parse_sort
@@ -27,7 +28,7 @@ from api.customers.models import Customer
 from api.customers.params import SORTS
 from api.customers.repository import (
     CONTACT_HOLDERS,
-    READ_STATEMENTS,
+    READ_WITH_CALLER,
     WRITE_STATEMENTS,
     CustomerFilters,
     filter_shape,
@@ -45,9 +46,9 @@ _PHONE_ANY = ("customer.id = ANY(ARRAY(SELECT customer_phone.customer_id \nFROM 
               "WHERE customer_phone.e164 = ${}::VARCHAR))")
 
 
-def _read_one(cid: Any) -> tuple[str, list[Any]]:
-    sql, names = READ_STATEMENTS[Visibility.all].text(B.ASYNCPG)
-    return sql, [{"id": cid}[n] for n in names]
+def _read_one(cid: Any, token_hash: str) -> tuple[str, list[Any]]:
+    sql, names = READ_WITH_CALLER.statements[SESSION_PREFIX].text(B.ASYNCPG)
+    return sql, [{"id": cid, "h": token_hash}[n] for n in names]
 
 
 def _api_list(filters: CustomerFilters) -> tuple[str, list[Any]]:
@@ -68,6 +69,9 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
     ts_phone, phone = search_terms(typed)
     cid = await db.fetchval("SELECT id FROM customer ORDER BY id OFFSET 333 LIMIT 1")
     version = await db.fetchval("SELECT version FROM customer WHERE id = $1", cid)
+    # A live login (the bench's own), so the caller's half of the read finds someone.
+    token_hash = await db.fetchval("SELECT token_hash FROM auth_session WHERE revoked_at IS NULL "
+                                   "AND expires_at > now() ORDER BY created_at DESC LIMIT 1") or "0" * 64
     out: list[tuple[str, str, list[Any]]] = [
         ("customers_first_page", f"{lst}{order}$1::INTEGER", [51]),
         ("customers_deep_page (after 500,000 rows)",
@@ -118,7 +122,8 @@ async def cases(db: asyncpg.Connection, proposed: bool) -> list[tuple[str, str, 
                     f"{lst} AND ({B._TS.format(1)} OR {_PHONE_ANY.format(2)}){order}$3::INTEGER",
                     [ts_phone, phone, 51]))
     out += [
-        ("customers_get: one statement, children as JSON arrays", *_read_one(cid)),
+        ("customers_get: the caller and the customer in one statement, children as JSON arrays",
+         *_read_one(cid, token_hash)),
         ("customers_patch: the customer with its children as JSON arrays",
          *WRITE_STATEMENTS[Visibility.all].args({"id": cid})),
         ("customers_create: duplicate check", *CONTACT_HOLDERS[Visibility.all].args(

@@ -17,7 +17,7 @@ from helpers import assert_problem
 from sqlalchemy import select
 
 from api.auth.models import ApiKey
-from api.core.access import Principal, Role, Visibility, scope_filter, visible
+from api.core.access import Principal, Role, Visibility, scope_filter, sees, visible
 from api.core.audit import AuditEntry
 from api.users.models import Team, User
 
@@ -233,3 +233,23 @@ async def test_a_model_without_an_owner_column_shows_a_manager_nothing(db, org):
     manager = principal_of(org.a_manager, Role.manager, (org.a.id,))
     rows = await db(lambda s: s.scalars(select(Team.id).where(visible(manager, Ownerless))))
     assert rows.all() == []
+
+
+async def test_one_row_in_hand_is_seen_exactly_when_the_sql_filter_selects_it(db, org, admin):
+    """``sees`` (a row read with the caller, checked afterwards) answers as ``scope_filter`` selects, for
+    every level: users as the rows, each owning itself within their team."""
+    users = [admin, org.head_manager, org.a_manager, org.a_seller, org.a1_seller, org.b_seller, org.loose]
+    callers = [
+        principal_of(admin, Role.admin),
+        principal_of(org.a_manager, Role.manager, (org.a.id, org.a1.id)),
+        principal_of(org.head_manager, Role.manager, (org.head.id, org.a.id, org.a1.id, org.b.id)),
+        principal_of(org.loose, Role.manager),  # team level without a team: own rows
+        principal_of(org.a_seller, Role.sales, (org.a.id, org.a1.id)),
+        principal_of(org.b_seller, Role.marketing, (org.b.id,)),
+    ]
+    for principal in callers:
+        rows = await db(lambda s, p=principal: s.scalars(
+            select(User.id).where(User.id.in_([u.id for u in users]), scope_filter(p, User.id, User.team_id))))
+        expected = {str(i) for i in rows.all()}
+        assert {str(u.id) for u in users if sees(principal, u.id, u.team_id)} == expected, principal.role
+        assert expected  # everyone sees at least their own row

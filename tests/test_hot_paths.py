@@ -446,3 +446,63 @@ async def test_an_idle_pooled_connection_is_handed_out_without_the_greenlet_and_
         assert pool.checkedout() == 0
     finally:
         await engine.dispose()
+
+
+async def test_a_customer_read_with_its_caller_answers_like_the_read_after_the_caller(
+        client, rep_a, rep_b, admin_headers, make_user, org, login, engine):
+    """GET /customers/{id} reads the customer in the caller lookup's round trip (``WithCaller``) and
+    checks it against the caller afterwards: the same body as ``read_visible``, and the same 401 / 403 /
+    404 for every kind of caller and credential."""
+    user, headers = rep_a
+    cid = (await _customers(client, headers, n=1))[0]
+    url = f"/api/v1/customers/{cid}"
+    mine = await client.get(url, headers=headers)
+    assert mine.status_code == 200
+    principal = Principal(user_id=user.id, role=Role.sales, team_id=user.team_id, team_ids=(user.team_id,))
+    async with create_read_sessionmaker(engine)() as session:
+        expected = await repository.read_visible(session, principal, cid)
+    assert mine.json() == expected.model_dump(mode="json")
+    assert mine.headers["etag"] == f'"{cid}.1"'
+
+    manager_a = await login(await make_user(Role.manager, team_id=org["a"].id))
+    manager_b = await login(await make_user(Role.manager, team_id=org["b"].id))
+    head = await login(await make_user(Role.manager, team_id=org["root"].id))
+
+    async def key(scopes, user_id):
+        r = await client.post("/api/v1/api-keys", json={"name": "sync", "scopes": scopes, "user_id": str(user_id)},
+                              headers=admin_headers)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    reader_key = await key(["customers:read"], user.id)
+    other_key = await key(["customers:read"], rep_b[0].id)
+    narrow_key = await key(["me"], user.id)
+    revoked = await key(["customers:read"], user.id)
+    assert (await client.delete(f"/api/v1/api-keys/{revoked['id']}", headers=admin_headers)).status_code == 204
+
+    def bearer(secret):
+        return {"Authorization": f"Bearer {secret}"}
+
+    cases = [
+        (headers, url, 200), (rep_b[1], url, 404), (admin_headers, url, 200), (manager_a, url, 200),
+        (manager_b, url, 404), (head, url, 200),
+        (bearer(reader_key["key"]), url, 200), (bearer(other_key["key"]), url, 404),
+        (bearer(narrow_key["key"]), url, 403), (bearer(revoked["key"]), url, 401),
+        (bearer("pvk_unknown"), url, 401), (bearer("pvt_unknown"), url, 401), (bearer("nonsense"), url, 401),
+        ({"Authorization": "Basic abc"}, url, 401), ({}, url, 401),
+        (headers, f"/api/v1/customers/{uuid.uuid4()}", 404),
+        (headers, "/api/v1/customers/not-a-uuid", 422),
+    ]
+    for case_headers, case_url, status in cases:
+        r = await client.get(case_url, headers=case_headers)
+        assert r.status_code == status, (case_headers, case_url, r.text)
+        if status == 200:
+            assert r.json() == mine.json()
+        else:
+            assert r.headers["content-type"].startswith("application/problem+json")
+    # A deleted customer is gone for everyone.
+    assert (await client.delete(url, headers={**headers, "If-Match": mine.headers["etag"]})).status_code == 204
+    assert (await client.get(url, headers=admin_headers)).status_code == 404
+    # The key used to read is marked as used, as on any other route.
+    used = (await client.get(f"/api/v1/api-keys/{reader_key['id']}", headers=admin_headers)).json()
+    assert used["last_used_at"] is not None

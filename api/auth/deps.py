@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
@@ -20,13 +20,20 @@ _bearer = HTTPBearer(auto_error=False, description="A login token (pvt_…) or a
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-async def _authenticate(request: Request, db: Db, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send 'Authorization: Bearer <token or API key>'.")
-    principal = await service.resolve(db, request.app.state.sessionmaker, credentials.credentials)
+    return credentials.credentials
+
+
+def _known(principal: Principal | None) -> Principal:
     if principal is None:
         raise Unauthorized("The token or API key is invalid, expired or revoked.")
     return principal
+
+
+async def _authenticate(request: Request, db: Db, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    return _known(await service.resolve(db, request.app.state.sessionmaker, _token(credentials)))
 
 
 async def get_principal(request: Request, session: Session, credentials: Credentials) -> Principal:
@@ -80,6 +87,18 @@ class RequireWriteScope:
 
     async def __call__(self, request: Request, credentials: Credentials, db: WriteConnection) -> Caller:
         return await _caller(request, db, credentials, self.scope)
+
+
+async def read_with_caller(request: Request, credentials: HTTPAuthorizationCredentials | None, scope: str,
+                           read: service.WithCaller, **values: Any) -> tuple[Caller, dict[str, Any] | None]:
+    """``RequireReadScope(scope)`` and ``read`` in one round trip on the request's read connection (see
+    ``WithCaller``): the caller, and the row found (None if none), not yet checked against the caller."""
+    token = _token(credentials)
+    db = await get_read_connection(request)
+    principal, found = await service.resolve_with(db, request.app.state.sessionmaker, token, read, **values)
+    caller = Caller(_known(principal), db)
+    caller.principal.require(scope)
+    return caller, found
 
 
 async def _caller(request: Request, db: asyncpg.Connection, credentials: HTTPAuthorizationCredentials | None,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import structlog
-from sqlalchemy import select, text, update
+from sqlalchemy import ARRAY, DateTime, Select, String, Uuid, column, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.auth.models import ApiKey, AuthSession
@@ -41,6 +43,36 @@ WHERE k.key_hash = :h AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.ex
 # Run on every request: compiled once, on the driver connection (a read outside the request's transaction).
 _SESSION = Statement(_SESSION_LOOKUP)
 _KEY = Statement(_KEY_LOOKUP)
+# The lookups' columns, typed, for reads folded into them (``WithCaller``).
+_CALLER = (column("user_id", Uuid), column("role", String), column("team_id", Uuid), column("email", String))
+_SESSION_CALLER = _SESSION_LOOKUP.columns(*_CALLER, column("session_id", Uuid), column("team_ids", ARRAY(Uuid)))
+_KEY_CALLER = _KEY_LOOKUP.columns(*_CALLER, column("key_id", Uuid), column("scopes", ARRAY(String)),
+                                  column("last_used_at", DateTime(timezone=True)), column("team_ids", ARRAY(Uuid)))
+CALLER_PREFIX = "caller_"
+
+
+class WithCaller:
+    """A read that runs in the same round trip as the caller's lookup:
+    ``SELECT caller.*, found.* FROM (lookup) caller LEFT JOIN (read) found ON true``, one statement per kind
+    of credential, compiled once. The read must not depend on who calls (no visibility filter: the caller
+    is not known when it runs); the route checks what it found against the caller (``access.sees``).
+    Saves a round trip on the busiest GETs (a customer by id)."""
+
+    __slots__ = ("names", "statements")
+
+    def __init__(self, read: Select[Any]) -> None:
+        found = read.subquery("found")
+        self.names = tuple(c.name for c in found.c)
+
+        def fold(lookup: Any) -> Statement:
+            caller = lookup.subquery("caller")
+            return Statement(select(*(c.label(CALLER_PREFIX + c.name) for c in caller.c), *found.c)
+                             .select_from(caller.outerjoin(found, true())))
+
+        self.statements = {SESSION_PREFIX: fold(_SESSION_CALLER), API_KEY_PREFIX: fold(_KEY_CALLER)}
+
+    def statement(self, token: str) -> Statement | None:
+        return self.statements.get(token[:len(SESSION_PREFIX)])
 
 
 async def login(
@@ -106,25 +138,39 @@ async def resolve(db: Db, maker: async_sessionmaker[AsyncSession], token: str) -
     """The principal behind a bearer credential, or None if it is unknown, expired or revoked."""
     if token.startswith(API_KEY_PREFIX):
         row = await _KEY.fetchrow(db, h=token_hash(token))
-        if row is None:
-            return None
-        last = row["last_used_at"]
-        if last is None or (utcnow() - last).total_seconds() > _API_KEY_TOUCH_SECONDS:
-            await _touch_key(maker, row["key_id"])
-        return Principal(
-            user_id=row["user_id"], role=Role(row["role"]), team_id=row["team_id"],
-            team_ids=tuple(row["team_ids"]), api_key_id=row["key_id"],
-            key_scopes=frozenset(row["scopes"]), email=row["email"],
-        )
-    if not token.startswith(SESSION_PREFIX):
+    elif token.startswith(SESSION_PREFIX):
+        row = await _SESSION.fetchrow(db, h=token_hash(token))
+    else:
         return None
-    row = await _SESSION.fetchrow(db, h=token_hash(token))
+    return None if row is None else await _principal(maker, row)
+
+
+async def resolve_with(db: Db, maker: async_sessionmaker[AsyncSession], token: str, read: WithCaller,
+                       **values: Any) -> tuple[Principal | None, dict[str, Any] | None]:
+    """``resolve``, and in the same round trip ``read`` with ``values``: its row (None when it found
+    nothing, or when the credential is no good)."""
+    statement = read.statement(token)
+    row = None if statement is None else await statement.fetchrow(db, h=token_hash(token), **values)
     if row is None:
-        return None
-    return Principal(
-        user_id=row["user_id"], role=Role(row["role"]), team_id=row["team_id"],
-        team_ids=tuple(row["team_ids"]), session_id=row["session_id"], email=row["email"],
-    )
+        return None, None
+    principal = await _principal(maker, row, CALLER_PREFIX)
+    found = row[read.names[0]]
+    return principal, None if found is None else {name: row[name] for name in read.names}
+
+
+async def _principal(maker: async_sessionmaker[AsyncSession], row: Mapping[str, Any], p: str = "") -> Principal:
+    """The principal of a lookup's row (its columns named with the prefix ``p``)."""
+    key_id = row.get(p + "key_id")
+    if key_id is None:
+        return Principal(user_id=row[p + "user_id"], role=Role(row[p + "role"]), team_id=row[p + "team_id"],
+                         team_ids=tuple(row[p + "team_ids"]), session_id=row[p + "session_id"],
+                         email=row[p + "email"])
+    last = row[p + "last_used_at"]
+    if last is None or (utcnow() - last).total_seconds() > _API_KEY_TOUCH_SECONDS:
+        await _touch_key(maker, key_id)
+    return Principal(user_id=row[p + "user_id"], role=Role(row[p + "role"]), team_id=row[p + "team_id"],
+                     team_ids=tuple(row[p + "team_ids"]), api_key_id=key_id,
+                     key_scopes=frozenset(row[p + "scopes"]), email=row[p + "email"])
 
 
 async def _touch_key(maker: async_sessionmaker[AsyncSession], key_id: uuid.UUID) -> None:

@@ -127,6 +127,15 @@ def scope_filter(
     return or_(own, any_of(team_col, list(principal.team_ids)))
 
 
+def sees(principal: Principal, owner_id: uuid.UUID | None, team_id: uuid.UUID | None) -> bool:
+    """``scope_filter`` for one row already in hand (read together with the caller, before the caller was
+    known): whether a row owned by ``owner_id`` within ``team_id`` is one the caller may see."""
+    level = effective_visibility(principal)
+    if level is Visibility.all:
+        return True
+    return owner_id == principal.user_id or (level is Visibility.team and team_id in principal.team_ids)
+
+
 def bound_scope_filter(
     level: Visibility, owner_col: ColumnElement[Any] | Any, team_col: ColumnElement[Any] | Any | None = None
 ) -> ColumnElement[bool]:

@@ -29,7 +29,16 @@ from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from api.core.access import Principal, Visibility, bound_scope_filter, effective_visibility, scope_values, visible
+from api.auth.service import WithCaller
+from api.core.access import (
+    Principal,
+    Visibility,
+    bound_scope_filter,
+    effective_visibility,
+    scope_values,
+    sees,
+    visible,
+)
 from api.core.pagination import SortKey
 from api.core.sql import Db, Statement, any_param
 from api.core.text import normalize_phone, normalize_text, to_ascii_digits
@@ -101,21 +110,25 @@ def _json_list(model: Any, fields: Iterable[str]) -> Any:
             .where(model.customer_id == Customer.id).scalar_subquery())
 
 
-def _read_statement(level: Visibility, *extra: Any) -> Statement:
+def _read_select(level: Visibility, *extra: Any) -> Select[Any]:
     columns = [Customer.__table__.c[name] for name in CustomerRead.model_fields if name in Customer.__table__.c]
-    return Statement(
-        select(*columns, *extra,
-               _json_list(CustomerEmail, EmailRead.model_fields).label("emails"),
-               _json_list(CustomerPhone, PhoneRead.model_fields).label("phones"),
-               _json_list(CustomerAddress, AddressRead.model_fields).label("addresses"))
-        .where(bound_scope_filter(level, Customer.owner_id, Customer.team_id), Customer.deleted_at.is_(None),
-               Customer.id == bindparam("id", type_=Uuid))
-    )
+    return (select(*columns, *extra,
+                   _json_list(CustomerEmail, EmailRead.model_fields).label("emails"),
+                   _json_list(CustomerPhone, PhoneRead.model_fields).label("phones"),
+                   _json_list(CustomerAddress, AddressRead.model_fields).label("addresses"))
+            .where(bound_scope_filter(level, Customer.owner_id, Customer.team_id), Customer.deleted_at.is_(None),
+                   Customer.id == bindparam("id", type_=Uuid)))
+
+
+def _read_statement(level: Visibility, *extra: Any) -> Statement:
+    return Statement(_read_select(level, *extra))
 
 
 # GET /customers/{id}, the busiest read: one statement (children as JSON arrays), compiled once per
 # visibility level, no ORM objects.
 READ_STATEMENTS = {level: _read_statement(level) for level in Visibility}
+# ... and the route's own: the same read in the caller lookup's round trip, for anyone (checked after).
+READ_WITH_CALLER = WithCaller(_read_select(Visibility.all))
 
 
 async def read_visible(db: Db, principal: Principal, customer_id: uuid.UUID) -> CustomerRead | None:
@@ -123,6 +136,13 @@ async def read_visible(db: Db, principal: Principal, customer_id: uuid.UUID) -> 
     statement = READ_STATEMENTS[effective_visibility(principal)]
     row = await statement.fetchrow(db, id=customer_id, **scope_values(principal))
     return None if row is None else CustomerRead.model_validate(dict(row))
+
+
+def visible_read(principal: Principal, found: dict[str, Any] | None) -> CustomerRead | None:
+    """What ``READ_WITH_CALLER`` found, if the caller may see it (``read_visible``'s answer)."""
+    if found is None or not sees(principal, found["owner_id"], found["team_id"]):
+        return None
+    return CustomerRead.model_validate(found)
 
 
 # The search vector stores the first 1..PREFIX_CHARS characters of every word that is not all digits as

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from api.auth.deps import Caller, RequireScope, RequireWriteScope
+from api.auth.deps import Caller, Credentials, RequireScope, RequireWriteScope, read_with_caller
 from api.core.access import Principal, effective_visibility, scope_values
 from api.core.deps import AppSettings, IfMatch, Pagination, Session
 from api.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed, responses
@@ -81,8 +81,11 @@ async def create_customer(
 
 @router.get("/customers/{customer_id}", name="customers:get", summary="Get a customer", response_model=CustomerRead,
             responses=ONE)
-async def get_customer(reader: FastViewer, customer_id: uuid.UUID) -> Response:
-    customer = await repository.read_visible(reader.db, reader.principal, customer_id)
+async def get_customer(request: Request, credentials: Credentials, customer_id: uuid.UUID) -> Response:
+    # The caller and the customer in one round trip; whether the caller may see it is checked here.
+    caller, found = await read_with_caller(request, credentials, "customers:read", repository.READ_WITH_CALLER,
+                                           id=customer_id)
+    customer = repository.visible_read(caller.principal, found)
     if customer is None:
         raise NotFound("No such customer.")
     return json_response(customer, headers={"ETag": etag_of(customer)})
