@@ -151,6 +151,10 @@ def svg(results: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _autogroup_note(enabled: bool | None) -> str:
+    return "" if enabled is None else f", kernel sched_autogroup {'on' if enabled else 'off'}"
+
+
 def markdown(results: dict[str, Any], chart: str | None = None) -> str:
     s, m = results["settings"], results["machine"]
     origin = ("a kept database, reused" if s.get("reused_database")
@@ -161,7 +165,7 @@ def markdown(results: dict[str, Any], chart: str | None = None) -> str:
         f"Commit `{results['git']['commit']}`{' (with uncommitted changes)' if results['git']['dirty'] else ''}; "
         f"{m['cpus']} CPUs (load average {_fmt(m.get('load_average_before'))} before, "
         f"{_fmt(m.get('load_average_after'))} after), Python {m['python']}, {m['postgres']} ({m['database']}), "
-        f"Redis {m['redis']}.",
+        f"Redis {m['redis']}{_autogroup_note(m.get('sched_autogroup'))}.",
         f"{s['users']} users, {s.get('customers', 0)} customers ({origin}), "
         f"{s['concurrency']} concurrent connections, {s['duration']} s measured per scenario "
         f"and target in {s['rounds']} alternating rounds (after {s['warmup']} s warm-up each), "

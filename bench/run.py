@@ -84,6 +84,14 @@ def default_timeout(args: argparse.Namespace, scenarios: int) -> float:
     return 240 + args.users / 2000 + args.customers / 2500 + 1.5 * scenarios * per_scenario
 
 
+def _autogroup() -> bool | None:
+    """Whether the kernel schedules each session as one group (``sched_autogroup``; see api/core/serve.py)."""
+    try:
+        return Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return None
+
+
 def _load() -> list[float] | None:
     try:
         return [round(x, 2) for x in os.getloadavg()]
@@ -263,7 +271,8 @@ async def _bench(args: argparse.Namespace, scenarios: list[Scenario], label: str
                     "postgres": f"PostgreSQL {postgres}", "database": "embedded" if embedded else "external",
                     "redis": "embedded" if redis_url.startswith("unix:") else "external",
                     # Other work on the machine skews req/s; CPU per request is less sensitive to it.
-                    "load_average_before": load_before, "load_average_after": _load()},
+                    "load_average_before": load_before, "load_average_after": _load(),
+                    "sched_autogroup": _autogroup()},
         "git": _git(),
         "scenarios": measured,
     }

@@ -89,6 +89,9 @@ def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_si
                             stderr=subprocess.STDOUT, text=True)
     try:
         _wait(lambda: _answers(base) and len(_workers(proc)) == 2, "two workers answering")
+        # Each worker in a session of its own (with sched_autogroup, one session is one scheduling group).
+        sessions = {os.getsid(w.pid) for w in _workers(proc)}
+        assert len(sessions) == 2 and os.getsid(proc.pid) not in sessions
         # One listening socket (the parent's); the workers hold none.
         assert _listening_sockets(port) == 1
         assert all(not any(c.status == psutil.CONN_LISTEN for c in w.net_connections("tcp")) for w in _workers(proc))
