@@ -1,18 +1,20 @@
 """The load driver: N concurrent loops, each on its own keep-alive connection, doing one scenario request
 after another for a fixed time.
 
-A scenario *describes* ONE request (method, path, JSON body); the driver sends it as raw HTTP/1.1 bytes on
-an asyncio stream and reads back only what it needs (status line, ``Content-Length`` or chunked framing,
-the body). No HTTP library sits between the loops and the socket, so on a small machine the ceiling is the
+A scenario *describes* ONE request (method, path, JSON body); the driver writes it as raw HTTP/1.1 bytes on
+an asyncio transport and its protocol gathers the answer until it is whole, reading only what it needs
+(status line, ``Content-Length`` or chunked framing, the body): one wake-up per answer, no stream
+reader's awaits per part. No HTTP library sits between the loops and the socket, so on a small machine the ceiling is the
 server and not the driver (httpx spent a whole core at a few thousand requests per second); uvloop is used
 when installed (it comes with ``uvicorn[standard]``). The driver's own CPU is still reported
-(``driver_cpu_share``). Each request is timed with ``perf_counter`` from the first byte written until the
+(``driver_cpu_share``), and its garbage collector is off while it measures. Each request is timed with ``perf_counter`` from the first byte written until the
 whole body is read; errors are non-2xx answers and exceptions. The same scenario function is used against
 every target, so both see exactly the same request shapes."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import math
 import random
@@ -178,6 +180,83 @@ def summary(s: Samples) -> dict[str, Any]:
     }
 
 
+class _Answers(asyncio.Protocol):
+    """The socket's side of a ``Connection``: gathers the bytes of one answer and completes ``waiter`` as
+    soon as the answer is whole (``_whole``), without a stream reader's awaits per part."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future[None] | None = None
+        self.closed = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if self.waiter is not None and not self.waiter.done() and _whole(self.buffer, False) is not None:
+            self.waiter.set_result(None)
+
+    def eof_received(self) -> bool | None:
+        self.closed = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)  # an answer framed by closing is whole now; anything else fails
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+
+def _whole(buf: bytearray, eof: bool) -> tuple[int, bytes, bytes, bool] | None:
+    """``(status, head, body, keep_alive)`` once ``buf`` holds a whole answer, else None; at ``eof`` an
+    answer without framing is whole (and one cut short is an error)."""
+    end = buf.find(b"\r\n\r\n")
+    if end < 0:
+        if eof:
+            raise ConnectionError("the connection closed before the answer's headers")
+        return None
+    head = bytes(buf[:end + 2])
+    status = int(head[9:12])
+    # Only the framing is read from the headers here (HTTP/1.1 header names are case-insensitive).
+    lower = head.lower()
+    keep = _CLOSE.search(lower) is None
+    start = end + 4
+    length = _CONTENT_LENGTH.search(lower)
+    if length is not None:
+        stop = start + int(length[1])
+        if len(buf) < stop:
+            if eof:
+                raise ConnectionError("the connection closed in the middle of the answer's body")
+            return None
+        return status, head, bytes(buf[start:stop]), keep
+    if _CHUNKED.search(lower) is not None:
+        parts: list[bytes] = []
+        at = start
+        while True:
+            line_end = buf.find(b"\r\n", at)
+            if line_end < 0:
+                break
+            size = int(bytes(buf[at:line_end]).split(b";")[0], 16)
+            if size == 0:
+                if buf.find(b"\r\n", line_end + 2) < 0:  # no trailers expected: the final empty line
+                    break
+                return status, head, b"".join(parts), keep
+            if len(buf) < line_end + 2 + size + 2:
+                break
+            parts.append(bytes(buf[line_end + 2:line_end + 2 + size]))
+            at = line_end + 2 + size + 2
+        if eof:
+            raise ConnectionError("the connection closed in the middle of a chunked answer")
+        return None
+    if status in (204, 304) or 100 <= status < 200:
+        return status, head, b"", keep
+    # Framed by closing the connection.
+    return (status, head, bytes(buf[start:]), False) if eof else None
+
+
 class Connection:
     """One HTTP/1.1 keep-alive connection: writes prepared bytes, reads status, framing and body."""
 
@@ -186,8 +265,7 @@ class Connection:
         self.host, self.port = u.hostname or "127.0.0.1", u.port or 80
         self.timeout = timeout
         self._prefix = f"Host: {self.host}:{self.port}\r\nAuthorization: Bearer {ctx.token}\r\n".encode()
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
+        self._answers: _Answers | None = None
 
     def encode(self, req: Request) -> bytes:
         head = f"{req.method} {req.path} HTTP/1.1\r\n".encode() + self._prefix
@@ -199,53 +277,40 @@ class Connection:
                 + body)
 
     async def _open(self) -> None:
-        self._reader, self._writer = await asyncio.open_connection(self.host, self.port, limit=1 << 22)
+        loop = asyncio.get_running_loop()
+        _, self._answers = await loop.create_connection(_Answers, self.host, self.port)
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-        self._reader = self._writer = None
+        if self._answers is not None and self._answers.transport is not None:
+            self._answers.transport.close()
+        self._answers = None
 
     async def send(self, raw: bytes) -> Response:
         try:
-            # asyncio.timeout, not wait_for: wait_for wraps every request in a task of its own, which was
-            # a fifth of the driver's CPU per request.
+            # asyncio.timeout, not wait_for: wait_for wraps every request in a task of its own.
             async with asyncio.timeout(self.timeout):
                 return await self._exchange(raw)
         except BaseException:
-            self.close()  # whatever state the stream was in, the next request starts on a fresh connection
+            self.close()  # whatever state the connection was in, the next request starts on a fresh one
             raise
 
     async def _exchange(self, raw: bytes) -> Response:
-        if self._writer is None:
-            await self._open()
-        assert self._reader is not None
-        assert self._writer is not None
-        self._writer.write(raw)
-        reader = self._reader
-        head = await reader.readuntil(b"\r\n\r\n")
-        status = int(head[9:12])
-        # Only the framing is read from the headers here (HTTP/1.1 header names are case-insensitive).
-        lower = head.lower()
-        length = _CONTENT_LENGTH.search(lower)
-        if length is not None:
-            body = await reader.readexactly(int(length[1]))
-        elif _CHUNKED.search(lower) is not None:
-            parts = []
-            while True:
-                size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-                if size == 0:
-                    await reader.readuntil(b"\r\n")  # no trailers expected: the final empty line
-                    break
-                parts.append(await reader.readexactly(size))
-                await reader.readexactly(2)
-            body = b"".join(parts)
-        elif status in (204, 304) or 100 <= status < 200:
-            body = b""
-        else:  # framed by closing the connection
-            body = await reader.read()
+        if self._answers is None or self._answers.closed:
             self.close()
-        if _CLOSE.search(lower) is not None:
+            await self._open()
+        answers = self._answers
+        assert answers is not None
+        assert answers.transport is not None
+        answers.buffer.clear()
+        answers.waiter = asyncio.get_running_loop().create_future()
+        answers.transport.write(raw)
+        await answers.waiter
+        answers.waiter = None
+        whole = _whole(answers.buffer, answers.closed)
+        if whole is None:
+            raise ConnectionError("the connection closed before the answer was whole")
+        status, head, body, keep = whole
+        if not keep or answers.closed:
             self.close()
         return Response(status, head, body)
 
@@ -308,12 +373,22 @@ async def run_load(
     await asyncio.gather(*(c._open() for c in conns))
     if meter:
         await meter.start()
+    # No collector pauses in the driver while it measures: a full collection over everything the bench
+    # process has imported stopped all the loops for ~75 ms about once a slice, and that pause was counted
+    # as latency of whichever target was being measured. What the slice leaves behind is collected after.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     cpu0, started = time.process_time(), time.perf_counter()
     deadline = started + duration
-    await asyncio.gather(*(
-        _loop(conns[i], scenario, ctx, random.Random(seed * 1000 + concurrency + i), deadline, sinks[i])
-        for i in range(concurrency)
-    ))
+    try:
+        await asyncio.gather(*(
+            _loop(conns[i], scenario, ctx, random.Random(seed * 1000 + concurrency + i), deadline, sinks[i])
+            for i in range(concurrency)
+        ))
+    finally:
+        gc.enable()
+        gc.unfreeze()
     total = Samples()
     for s in sinks:
         total.merge(s)

@@ -33,6 +33,13 @@ async def server():
                 path = head.split(b" ")[1]
                 if path == b"/slow":
                     await asyncio.sleep(5)
+                if path.startswith(b"/pieces"):  # the answer of the path after it, a few bytes at a time
+                    answer = ANSWERS[path[len(b"/pieces"):]]
+                    for i in range(0, len(answer), 5):
+                        writer.write(answer[i:i + 5])
+                        await writer.drain()
+                        await asyncio.sleep(0.001)
+                    continue
                 writer.write(ANSWERS[path])
                 await writer.drain()
                 if path in (b"/close", b"/eof"):
@@ -66,6 +73,11 @@ async def test_every_framing_is_read_and_the_connection_kept_when_it_may_be(serv
     r = await get("/empty")
     assert (r.status_code, r.content, r.is_success) == (204, b"", True)
     assert len(opened) == 1  # all on one keep-alive connection so far
+    for path in ANSWERS:  # an answer arriving in pieces is read whole, whatever its framing
+        if path not in (b"/close", b"/eof"):
+            whole = await get(path.decode())
+            assert await get("/pieces" + path.decode()) == whole
+    assert len(opened) == 1
     r = await get("/close")
     assert r.content == b"bye"
     r = await get("/eof")
