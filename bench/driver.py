@@ -3,13 +3,14 @@ after another for a fixed time.
 
 A scenario *describes* ONE request (method, path, JSON body); the driver writes it as raw HTTP/1.1 bytes on
 an asyncio transport and its protocol gathers the answer until it is whole, reading only what it needs
-(status line, ``Content-Length`` or chunked framing, the body): one wake-up per answer, no stream
-reader's awaits per part. No HTTP library sits between the loops and the socket, so on a small machine the ceiling is the
-server and not the driver (httpx spent a whole core at a few thousand requests per second); uvloop is used
-when installed (it comes with ``uvicorn[standard]``). The driver's own CPU is still reported
-(``driver_cpu_share``), and its garbage collector is off while it measures. Each request is timed with ``perf_counter`` from the first byte written until the
-whole body is read; errors are non-2xx answers and exceptions. The same scenario function is used against
-every target, so both see exactly the same request shapes."""
+(status line, ``Content-Length`` or chunked framing, the body): one wake-up per answer, no stream reader's
+awaits per part. No HTTP library sits between the loops and the socket, so on a small machine the ceiling
+is the server and not the driver (httpx spent a whole core at a few thousand requests per second); uvloop
+is used when installed (it comes with ``uvicorn[standard]``). The driver's own CPU is still reported
+(``driver_cpu_share``), and its garbage collector is off while it measures. Each request is timed with
+``perf_counter`` from the first byte written until the whole body is read; errors are non-2xx answers and
+exceptions. The same scenario function is used against every target, so both see exactly the same
+request shapes."""
 
 from __future__ import annotations
 
