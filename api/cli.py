@@ -80,6 +80,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     import uvicorn
 
     from api.core.migrate import upgrade
+    from api.core.serve import HTTP_PROTOCOL
     from api.demo import seed_if_empty
     from api.main import create_app
     from workers.main import create_worker
@@ -94,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         login_hint += asyncio.run(_session_do(settings, lambda s: seed_if_empty(s, settings.demo_data)))
         app = create_app(settings)
         config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None,
-                                access_log=False, proxy_headers=True)
+                                access_log=False, proxy_headers=True, http=HTTP_PROTOCOL)
         server = uvicorn.Server(config)
         url = f"http://{settings.host}:{settings.port}"
 

@@ -92,6 +92,13 @@ def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_si
         # Each worker in a session of its own (with sched_autogroup, one session is one scheduling group).
         sessions = {os.getsid(w.pid) for w in _workers(proc)}
         assert len(sessions) == 2 and os.getsid(proc.pid) not in sessions
+        # A large answer (the OpenAPI document) and a small one, whole, through the workers' protocol.
+        with httpx.Client(base_url=base, timeout=10) as http:
+            for _ in range(3):
+                doc = http.get("/api/v1/openapi.json")
+                assert doc.status_code == 200 and len(doc.content) == int(doc.headers["content-length"]) > 100_000
+                assert doc.json()["info"]["title"] == "Peyvand CRM API"
+                assert http.get("/health").json() == {"status": "ok"}
         # One listening socket (the parent's); the workers hold none.
         assert _listening_sockets(port) == 1
         assert all(not any(c.status == psutil.CONN_LISTEN for c in w.net_connections("tcp")) for w in _workers(proc))

@@ -48,11 +48,13 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 import structlog
 import uvicorn
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 log = structlog.get_logger("peyvand.serve")
 
@@ -76,6 +78,71 @@ def tune_collector() -> None:
     # young generation was collected several times per request while they were alive: ~5 % of a
     # simple GET's CPU. Collected ~30 times less often, cycles still go within a few hundred requests.
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+
+class _OneWritePerTurn:
+    """A connection's transport that sends what one turn of the event loop wrote to it in one piece.
+
+    uvicorn writes a response's status line and headers, then its body: two ``send`` calls, two TCP
+    segments, and the client wakes up for each. Held until the end of the turn (the rest of the handler's
+    step, microseconds), they go out together. Flow control is still the real transport's (its buffer
+    pauses and resumes the protocol as before); closing sends what is held first."""
+
+    __slots__ = ("_held", "_loop", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._held:
+            self._loop.call_soon(self._send)
+        self._held.append(data)
+
+    def writelines(self, lines: Iterable[bytes]) -> None:
+        for data in lines:
+            self.write(data)
+
+    def _send(self) -> None:
+        if self._held:
+            data = self._held[0] if len(self._held) == 1 else b"".join(self._held)
+            self._held = []
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def get_write_buffer_size(self) -> int:
+        return self._transport.get_write_buffer_size() + sum(len(data) for data in self._held)
+
+    def write_eof(self) -> None:
+        self._send()
+        self._transport.write_eof()
+
+    def close(self) -> None:
+        self._send()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._held = []
+        self._transport.abort()
+
+    def __getattr__(self, name: str) -> Any:  # reading, pausing, extra info: the real transport's
+        return getattr(self._transport, name)
+
+
+class OneWritePerResponse(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
+    """uvicorn's HTTP protocol (httptools, else h11) on a ``_OneWritePerTurn`` transport: a response
+    written in one handler step leaves in one piece. ``serve`` and ``peyvand run`` give it to uvicorn
+    (``HTTP_PROTOCOL``). Measured on GET /customers/{id} at 1M, four alternating 10 s pairs: ~10 % less
+    CPU per request in the workers, 2,940–3,150 requests/s against 2,290–2,760, p99 18–20 ms against
+    21–35."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        loop = asyncio.get_running_loop()
+        super().connection_made(_OneWritePerTurn(transport, loop))  # type: ignore[arg-type]
+
+
+HTTP_PROTOCOL = f"{__name__}:OneWritePerResponse"
 
 
 def balanced(host: str, port: int, workers: int) -> bool:
@@ -210,7 +277,8 @@ def _hand_out(listener: socket.socket, turns: _Turns, stop: threading.Event) -> 
 
 def serve(app: str, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve ``app`` (an import string) with uvicorn on ``workers`` processes; ``options`` go to
-    ``uvicorn.Config``."""
+    ``uvicorn.Config`` (``http`` is ``HTTP_PROTOCOL`` unless given)."""
+    options.setdefault("http", HTTP_PROTOCOL)
     if not balanced(host, port, workers):
         uvicorn.run(app, host=host, port=port, workers=workers, **options)
         return
