@@ -14,7 +14,8 @@ So the parent accepts (one thread, blocking on the one listening socket) and han
 file descriptor to the next worker in turn over a Unix socket (``SCM_RIGHTS``), as Node's cluster module
 does: N keep-alive connections opened together land N / workers on each. A worker puts what it receives
 on its event loop with uvicorn's own protocol (``loop.connect_accepted_socket``); lifespan, graceful
-shutdown and everything else are uvicorn's. A handed-out connection costs ~0.1 ms once, when it opens.
+shutdown and everything else are uvicorn's. The hand-over costs a little once per connection, when it
+opens, none per request.
 
 Sessions: each worker starts a session of its own (``setsid``). Linux kernels with ``sched_autogroup``
 (on by default in Ubuntu's, Debian's and Fedora's) schedule each session as one group with the weight of
@@ -25,7 +26,12 @@ and everything else; with two workers on two cores one worker got a core's worth
 throughput. (Inside a container or a systemd unit with a CPU controller, the cgroup decides instead, and
 the session changes nothing.)
 
-One worker, port 0 (the workers' log would not know the port) or Windows fall back to ``uvicorn.run``.
+Responses: ``HTTP_PROTOCOL`` (``OneWritePerResponse``) is uvicorn's protocol sending what one turn of the
+event loop wrote to a connection in one piece, a response's head and body together (uvicorn's own writes
+them separately); ``serve`` uses it in both modes, ``peyvand run`` too.
+
+One worker, port 0 (the workers' log would not know the port) or a system other than Linux fall back to
+``uvicorn.run``.
 The parent restarts a worker that dies (its connections go with it; new ones skip it until the new worker
 is there), stops them all on SIGINT/SIGTERM (uvicorn's graceful shutdown, then SIGKILL after
 ``STOP_SECONDS``), and gives up when workers keep dying at start.
