@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import hashlib
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from api.auth.service import _SESSION_LOOKUP
 from api.core.access import ROLE_SCOPES, ROLE_VISIBILITY, Role, Visibility
 from api.core.db import connection_settings
 from api.core.responses import rows_page_response
+from api.core.security import token_hash
 from api.core.serve import tune_collector
 from api.core.settings import Settings
 from api.users.schemas import UserRead
@@ -104,7 +104,7 @@ def _token_hash(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.startswith("pvt_"):
         raise Problem(401, "Authentication required")
-    return hashlib.sha256(token.encode()).hexdigest()
+    return token_hash(token)
 
 
 async def _principal(conn: asyncpg.Connection, request: Request) -> asyncpg.Record:

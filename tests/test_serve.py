@@ -75,6 +75,21 @@ def _established(worker: psutil.Process, port: int) -> int:
     return sum(1 for c in worker.net_connections("tcp") if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port)
 
 
+def _burst(proc: subprocess.Popen[str], port: int) -> list[int]:
+    """Keep-alive connections opened in one burst, as a proxy's pool or the bench driver opens them, each
+    answered once: how many each worker holds, fewest first."""
+    conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(CONNECTIONS)]
+    try:
+        for c in conns:
+            c.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+        for c in conns:
+            assert c.recv(4096).startswith(b"HTTP/1.1 200")
+        return sorted(_established(w, port) for w in _workers(proc))
+    finally:
+        for c in conns:
+            c.close()
+
+
 def test_one_worker_or_port_0_is_plain_uvicorn():
     assert balanced("127.0.0.1", 8000, 2) == (sys.platform == "linux")
     assert not balanced("127.0.0.1", 8000, 1)
@@ -102,19 +117,8 @@ def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_si
         # One listening socket (the parent's); the workers hold none.
         assert _listening_sockets(port) == 1
         assert all(not any(c.status == psutil.CONN_LISTEN for c in w.net_connections("tcp")) for w in _workers(proc))
-        # Keep-alive connections opened in one burst, as a proxy's pool or the bench driver opens them.
-        conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(CONNECTIONS)]
-        try:
-            for c in conns:
-                c.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
-            for c in conns:
-                assert c.recv(4096).startswith(b"HTTP/1.1 200")
-            counts = sorted(_established(w, port) for w in _workers(proc))
-        finally:
-            for c in conns:
-                c.close()
         # Handed out in turn: exactly half each (the kernel's hash of the addresses gave 22 / 10 of 32).
-        assert counts == [CONNECTIONS // 2, CONNECTIONS // 2], counts
+        assert _burst(proc, port) == [CONNECTIONS // 2, CONNECTIONS // 2]
 
         victim = _workers(proc)[0]
         victim.kill()
@@ -123,16 +127,7 @@ def test_workers_share_the_connections_are_replaced_when_they_die_and_stop_on_si
         _wait(lambda: victim.pid not in [w.pid for w in _workers(proc)] and len(_workers(proc)) == 2
               and _answers(base), "a new worker in place of the killed one")
         # ... and then both take their turns again.
-        conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(CONNECTIONS)]
-        try:
-            for c in conns:
-                c.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
-            for c in conns:
-                assert c.recv(4096).startswith(b"HTTP/1.1 200")
-            assert sorted(_established(w, port) for w in _workers(proc)) == [CONNECTIONS // 2, CONNECTIONS // 2]
-        finally:
-            for c in conns:
-                c.close()
+        assert _burst(proc, port) == [CONNECTIONS // 2, CONNECTIONS // 2]
 
         workers = _workers(proc)
         proc.send_signal(signal.SIGTERM)

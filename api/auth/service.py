@@ -72,7 +72,8 @@ class WithCaller:
         self.statements = {SESSION_PREFIX: fold(_SESSION_CALLER), API_KEY_PREFIX: fold(_KEY_CALLER)}
 
     def statement(self, token: str) -> Statement | None:
-        return self.statements.get(token[:len(SESSION_PREFIX)])
+        """The statement for the kind of credential ``token`` is, None if it is neither kind."""
+        return next((st for prefix, st in self.statements.items() if token.startswith(prefix)), None)
 
 
 async def login(
