@@ -214,3 +214,53 @@ async def test_customer_list_indexes_cover_the_tag_walks_and_vacuum_keeps_them_i
     for name in ("ix_customer_created_at_id", "ix_customer_stage_created"):
         assert defs[name].endswith("INCLUDE (tags, deleted_at)"), defs[name]
     assert set(options) == {"autovacuum_vacuum_scale_factor=0.02", "autovacuum_vacuum_insert_scale_factor=0.02"}
+
+
+async def test_customer_rebuild_keeps_rows_constraints_and_references(empty_database):
+    """0011 copies the customers into a table whose search walk's columns lead: every value, constraint,
+    index, storage parameter and foreign key (both ways) is there afterwards, and they still act."""
+    await asyncio.to_thread(upgrade, empty_database, "0010")
+    conn = await asyncpg.connect(_plain(empty_database))
+    catalog = """
+        SELECT (SELECT array_agg(conname || ' ' || contype::text ORDER BY conname) FROM pg_constraint
+                WHERE conrelid = 'customer'::regclass OR confrelid = 'customer'::regclass) AS constraints,
+               (SELECT array_agg(pg_get_indexdef(indexrelid) ORDER BY 1) FROM pg_index
+                WHERE indrelid = 'customer'::regclass) AS indexes,
+               (SELECT reloptions FROM pg_class WHERE oid = 'customer'::regclass) AS options"""
+    rows = "SELECT * FROM customer ORDER BY id"
+    try:
+        await conn.execute("""
+            INSERT INTO customer (id, kind, display_name, normalized_name, search_text, tags, custom_fields,
+                                  consent, preferences, stage, lifetime_revenue, purchase_count, key_reasons,
+                                  utm, created_at, updated_at, version)
+            VALUES ('00000000-0000-0000-0000-000000000001', 'person', 'زهرا حسینی', 'زهرا حسینی',
+                    'زهرا حسینی zahra@example.com', '{vip}', '{"size": 3}', '{}', '{}', 'client', 12.50, 2,
+                    '{}', '{}', now(), now(), 1)""")
+        await conn.execute("""
+            INSERT INTO customer (id, kind, display_name, normalized_name, search_text, tags, custom_fields,
+                                  consent, preferences, stage, lifetime_revenue, purchase_count, key_reasons,
+                                  utm, created_at, updated_at, version, referrer_id)
+            SELECT '00000000-0000-0000-0000-000000000002', kind, 'Sara', 'sara', 'sara', tags, custom_fields,
+                   consent, preferences, 'prospect', 0, 0, key_reasons, utm, now(), now(), 1, id FROM customer""")
+        await conn.execute("INSERT INTO customer_email (id, customer_id, email, label, is_primary) VALUES "
+                           "(gen_random_uuid(), '00000000-0000-0000-0000-000000000001', 'zahra@example.com', "
+                           "'work', true)")
+        before = (dict(await conn.fetchrow(catalog)), [dict(r) for r in await conn.fetch(rows)])
+        await asyncio.to_thread(upgrade, empty_database, "0011")
+        after = (dict(await conn.fetchrow(catalog)), [dict(r) for r in await conn.fetch(rows)])
+        order = await conn.fetch("SELECT attname FROM pg_attribute WHERE attrelid = 'customer'::regclass "
+                                 "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")
+        assert [r["attname"] for r in order[:4]] == ["id", "created_at", "deleted_at", "search_vector"]
+        assert after == before
+        assert before[1][0]["search_vector"]  # generated again from the copied text, not left empty
+        # The foreign keys act: to the customer (cascade, set null), from it (a referrer that must exist).
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await conn.execute("UPDATE customer SET referrer_id = gen_random_uuid()")
+        await conn.execute("DELETE FROM customer WHERE id = '00000000-0000-0000-0000-000000000001'")
+        assert await conn.fetchval("SELECT count(*) FROM customer_email") == 0
+        assert await conn.fetchval("SELECT referrer_id FROM customer") is None
+        with pytest.raises(asyncpg.CheckViolationError):
+            await conn.execute("UPDATE customer SET stage = 'emperor'")
+    finally:
+        await conn.close()
+    assert await _schema_diff(empty_database) == []
