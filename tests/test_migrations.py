@@ -221,12 +221,15 @@ async def test_customer_rebuild_keeps_rows_constraints_and_references(empty_data
     index, storage parameter and foreign key (both ways) is there afterwards, and they still act."""
     await asyncio.to_thread(upgrade, empty_database, "0010")
     conn = await asyncpg.connect(_plain(empty_database))
+    role = f"peyvand_reader_{uuid.uuid4().hex[:8]}"  # roles are the server's: dropped at the end
     catalog = """
         SELECT (SELECT array_agg(conname || ' ' || contype::text ORDER BY conname) FROM pg_constraint
                 WHERE conrelid = 'customer'::regclass OR confrelid = 'customer'::regclass) AS constraints,
                (SELECT array_agg(pg_get_indexdef(indexrelid) ORDER BY 1) FROM pg_index
                 WHERE indrelid = 'customer'::regclass) AS indexes,
-               (SELECT reloptions FROM pg_class WHERE oid = 'customer'::regclass) AS options"""
+               (SELECT reloptions FROM pg_class WHERE oid = 'customer'::regclass) AS options,
+               (SELECT array_agg(grantee::regrole::text || ' ' || privilege_type ORDER BY 1) FROM pg_class,
+                       aclexplode(relacl) WHERE oid = 'customer'::regclass AND grantee <> relowner) AS grants"""
     rows = "SELECT * FROM customer ORDER BY id"
     try:
         await conn.execute("""
@@ -242,6 +245,8 @@ async def test_customer_rebuild_keeps_rows_constraints_and_references(empty_data
                                   utm, created_at, updated_at, version, referrer_id)
             SELECT '00000000-0000-0000-0000-000000000002', kind, 'Sara', 'sara', 'sara', tags, custom_fields,
                    consent, preferences, 'prospect', 0, 0, key_reasons, utm, now(), now(), 1, id FROM customer""")
+        await conn.execute(f"CREATE ROLE {role}")
+        await conn.execute(f"GRANT SELECT, UPDATE ON customer TO {role}")
         await conn.execute("INSERT INTO customer_email (id, customer_id, email, label, is_primary) VALUES "
                            "(gen_random_uuid(), '00000000-0000-0000-0000-000000000001', 'zahra@example.com', "
                            "'work', true)")
@@ -252,6 +257,7 @@ async def test_customer_rebuild_keeps_rows_constraints_and_references(empty_data
                                  "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")
         assert [r["attname"] for r in order[:4]] == ["id", "created_at", "deleted_at", "search_vector"]
         assert after == before
+        assert len(before[0]["grants"]) == 2
         assert before[1][0]["search_vector"]  # generated again from the copied text, not left empty
         # The foreign keys act: to the customer (cascade, set null), from it (a referrer that must exist).
         with pytest.raises(asyncpg.ForeignKeyViolationError):
@@ -262,5 +268,7 @@ async def test_customer_rebuild_keeps_rows_constraints_and_references(empty_data
         with pytest.raises(asyncpg.CheckViolationError):
             await conn.execute("UPDATE customer SET stage = 'emperor'")
     finally:
+        if await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
+            await conn.execute(f"DROP OWNED BY {role}; DROP ROLE {role}")
         await conn.close()
     assert await _schema_diff(empty_database) == []
