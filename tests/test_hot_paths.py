@@ -506,3 +506,23 @@ async def test_a_customer_read_with_its_caller_answers_like_the_read_after_the_c
     # The key used to read is marked as used, as on any other route.
     used = (await client.get(f"/api/v1/api-keys/{reader_key['id']}", headers=admin_headers)).json()
     assert used["last_used_at"] is not None
+
+
+async def test_the_pool_hands_out_the_connection_returned_last(settings):
+    """LIFO, as asyncpg's own pool: under load the same few PostgreSQL backends serve the requests, with
+    their caches warm, instead of every pooled connection in turn."""
+    from api.core.db import create_engine
+    from api.core.deps import _checkout
+
+    engine = create_engine(settings.model_copy(update={"db_pool_size": 3, "db_max_overflow": 0}))
+    try:
+        held = [await _checkout(engine) for _ in range(3)]
+        pids = [await p.driver_connection.fetchval("SELECT pg_backend_pid()") for p in held]
+        for pooled in held:  # returned in order: the third one last
+            pooled.close()
+        for _ in range(3):
+            again = await _checkout(engine)
+            assert await again.driver_connection.fetchval("SELECT pg_backend_pid()") == pids[-1]
+            again.close()
+    finally:
+        await engine.dispose()
