@@ -64,16 +64,13 @@ FROM pg_class c, aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grante
 WHERE c.oid = CAST(:table AS regclass) AND a.grantee <> c.relowner ORDER BY 2, 1""")
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def rebuild(table: str, first: Sequence[str]) -> None:
     """``table`` copied into a new one whose columns ``first`` lead (in that order, the rest after them as
     they were), with everything defined on it or pointing at it created again: columns with their types,
     collations, defaults and generated expressions, constraints, indexes, triggers, storage parameters,
     foreign keys of other tables and privileges."""
     bind = op.get_bind()
+    _quote = bind.dialect.identifier_preparer.quote_identifier
     at = {"table": table}
     columns = bind.execute(_COLUMNS, at).mappings().all()
     names = [c["name"] for c in columns]
